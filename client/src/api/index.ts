@@ -1,0 +1,2 @@
+export { ApiClientError, isApiClientError } from './client.ts';
+export { api } from './endpoints.ts';

@@ -1,0 +1,164 @@
+import { useEffect, useState } from 'react';
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import { WebsocketProvider } from 'y-websocket';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { COLLAB_PATH, CloseCode, CollabMessageType, type CollabStatus } from '@copydesk/protocol';
+import { DEK, HEADLINE, getMeta, getMetaText } from '@copydesk/article-doc';
+import { useCurrentUser } from '../features/auth/AuthContext.tsx';
+import { colorForUser } from './colors.ts';
+import type { AwarenessUser } from './awarenessUser.ts';
+import { wsUrl } from './wsUrl.ts';
+
+export type Connection = 'connecting' | 'live' | 'offline';
+export type Access = 'ok' | 'forbidden' | 'not-found' | 'unauthenticated';
+
+export interface ArticleDocState {
+  doc: Y.Doc | null;
+  provider: WebsocketProvider | null;
+  /** The doc holds the article (server sync or the IndexedDB copy) and its meta texts exist: safe to bind editors. */
+  synced: boolean;
+  connection: Connection;
+  access: Access;
+  readOnly: boolean;
+  readOnlyReason: string | null;
+}
+
+const INITIAL: ArticleDocState = {
+  doc: null,
+  provider: null,
+  synced: false,
+  connection: 'connecting',
+  access: 'ok',
+  readOnly: false,
+  readOnlyReason: null,
+};
+
+/** Closes after which reconnecting cannot help: the page changes instead. */
+const TERMINAL: ReadonlyMap<number, Access> = new Map<number, Access>([
+  [CloseCode.unauthenticated, 'unauthenticated'],
+  [CloseCode.forbidden, 'forbidden'],
+  [CloseCode.unknownArticle, 'not-found'],
+]);
+
+function parseStatus(decoder: decoding.Decoder): CollabStatus | null {
+  try {
+    const value: unknown = JSON.parse(decoding.readVarString(decoder));
+    if (typeof value !== 'object' || value === null || typeof (value as CollabStatus).readOnly !== 'boolean') return null;
+    const reason = (value as CollabStatus).reason;
+    return { readOnly: (value as CollabStatus).readOnly, reason: typeof reason === 'string' && reason ? reason : null };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One article's shared document: a Y.Doc synced with the server over y-websocket and kept in
+ * IndexedDB (per user and article) so that offline edits survive a reload. Everything is
+ * destroyed when the component unmounts or the article changes.
+ */
+export function useArticleDoc(articleId: string): ArticleDocState {
+  const user = useCurrentUser();
+  const [state, setState] = useState<ArticleDocState>(INITIAL);
+
+  useEffect(() => {
+    let disposed = false;
+    const update = (patch: Partial<ArticleDocState>) => {
+      if (!disposed) setState((prev) => ({ ...prev, ...patch }));
+    };
+
+    const doc = new Y.Doc();
+    const provider = new WebsocketProvider(wsUrl(COLLAB_PATH), articleId, doc, {
+      maxBackoffTime: 5000,
+      shouldReconnect: (event) => !TERMINAL.has(event.code),
+    });
+    const persistence = new IndexeddbPersistence(`copydesk:${user.id}:${articleId}`, doc);
+
+    const me: AwarenessUser = { id: user.id, name: user.displayName, color: colorForUser(user.id) };
+    provider.awareness.setLocalStateField('user', me);
+
+    // Server → client status (read-only lock and why). Registered per instance: the stock
+    // handler table is copied into each provider, so this does not leak to other providers.
+    provider.messageHandlers[CollabMessageType.status] = (_encoder, decoder) => {
+      const status = parseStatus(decoder);
+      if (status) update({ readOnly: status.readOnly, readOnlyReason: status.readOnly ? status.reason : null });
+    };
+
+    // "Ready" latches: once the article is in the doc, editors stay bound through disconnects.
+    let ready = false;
+    let serverSynced = false;
+    let localLoaded = false;
+    const checkReady = () => {
+      if (ready) return;
+      const hasMeta = getMetaText(doc, HEADLINE) !== null && getMetaText(doc, DEK) !== null;
+      if (hasMeta && (serverSynced || localLoaded)) {
+        ready = true;
+        update({ synced: true });
+      }
+    };
+    const meta = getMeta(doc);
+    meta.observe(checkReady);
+
+    persistence.on('synced', () => {
+      localLoaded = true;
+      checkReady();
+    });
+
+    // Connection indicator: "connecting" until the first connection either syncs or drops;
+    // after a drop we say "offline" (edits go to IndexedDB) until a connection syncs again.
+    const onSync = (isSynced: boolean) => {
+      if (!isSynced) return;
+      serverSynced = true;
+      update({ connection: 'live' });
+      checkReady();
+    };
+    provider.on('sync', onSync);
+
+    provider.on('connection-close', (event) => {
+      if (event) {
+        const access = TERMINAL.get(event.code);
+        if (access) {
+          // shouldReconnect already refused; make it explicit so nothing (online event, retry) reconnects.
+          provider.shouldConnect = false;
+          update({ access, connection: 'offline' });
+          return;
+        }
+      }
+      update({ connection: 'offline' });
+    });
+
+    // The browser knows before the socket does: drop the (dead) socket now so the indicator is
+    // honest and y-websocket starts its reconnect cycle, which succeeds once we are back online.
+    const onOffline = () => {
+      update({ connection: 'offline' });
+      if (provider.shouldConnect) {
+        provider.disconnect();
+        provider.connect();
+      }
+    };
+    const onOnline = () => {
+      if (provider.shouldConnect && !provider.wsconnected) {
+        // Skip the remaining back-off: reconnect as soon as the network is back.
+        provider.disconnect();
+        provider.connect();
+      }
+    };
+    window.addEventListener('offline', onOffline);
+    window.addEventListener('online', onOnline);
+
+    setState({ ...INITIAL, doc, provider, connection: navigator.onLine ? 'connecting' : 'offline' });
+
+    return () => {
+      disposed = true;
+      window.removeEventListener('offline', onOffline);
+      window.removeEventListener('online', onOnline);
+      meta.unobserve(checkReady);
+      provider.awareness.setLocalState(null);
+      provider.destroy();
+      void persistence.destroy();
+      doc.destroy();
+    };
+  }, [articleId, user.id, user.displayName]);
+
+  return state;
+}

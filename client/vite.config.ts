@@ -1,0 +1,37 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+/** The Copydesk server in development; everything not served by Vite is proxied there. */
+const SERVER = 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  // Resolve paths from this file, whether Vite runs in client/ or from the repository root.
+  root: decodeURIComponent(new URL('.', import.meta.url).pathname),
+  plugins: [react()],
+  resolve: {
+    // One copy of each: two Yjs or ProseMirror instances break collaboration silently.
+    dedupe: ['yjs', 'y-protocols', 'lib0', '@tiptap/pm', 'react', 'react-dom'],
+  },
+  server: {
+    port: 5173,
+    proxy: {
+      '/api': { target: SERVER },
+      '/healthz': { target: SERVER },
+      '/collab': { target: SERVER, ws: true },
+      '/socket.io': { target: SERVER, ws: true },
+    },
+  },
+  preview: {
+    proxy: {
+      '/api': { target: SERVER },
+      '/healthz': { target: SERVER },
+      '/collab': { target: SERVER, ws: true },
+      '/socket.io': { target: SERVER, ws: true },
+    },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+  },
+});

@@ -1,0 +1,80 @@
+import * as Y from 'yjs';
+import { BODY, DEK, HEADLINE, getBody, getMeta, getMetaText, type MetaField } from './shape.ts';
+
+/** A block of body content for seeding and tests (the subset of Tiptap nodes the newsroom uses). */
+export type SeedBlock =
+  | { type: 'paragraph'; text: string }
+  | { type: 'heading'; level: 2 | 3; text: string }
+  | { type: 'blockquote'; text: string };
+
+export interface ArticleContent {
+  headline: string;
+  dek?: string;
+  body?: SeedBlock[];
+}
+
+/** Creates the shared types of a new article in `doc` (once, on the server). */
+export function initArticleDoc(doc: Y.Doc, content: ArticleContent): void {
+  doc.transact(() => {
+    const meta = getMeta(doc);
+    if (!(meta.get(HEADLINE) instanceof Y.Text)) meta.set(HEADLINE, new Y.Text(content.headline));
+    if (!(meta.get(DEK) instanceof Y.Text)) meta.set(DEK, new Y.Text(content.dek ?? ''));
+    if (content.body?.length) writeBody(doc, content.body);
+  });
+}
+
+/** A fresh doc holding an initialised article. */
+export function createArticleDoc(content: ArticleContent): Y.Doc {
+  const doc = new Y.Doc();
+  initArticleDoc(doc, content);
+  return doc;
+}
+
+/**
+ * Replaces a meta field's text with `next`, touching only the changed middle so that
+ * concurrent edits elsewhere in the field survive.
+ */
+export function writeMetaText(doc: Y.Doc, field: MetaField, next: string): void {
+  const text = getMetaText(doc, field);
+  if (!text) throw new Error(`article doc has no ${field}; call initArticleDoc first`);
+  const current = text.toString();
+  if (current === next) return;
+  let start = 0;
+  while (start < current.length && start < next.length && current[start] === next[start]) start++;
+  let endCurrent = current.length;
+  let endNext = next.length;
+  while (endCurrent > start && endNext > start && current[endCurrent - 1] === next[endNext - 1]) {
+    endCurrent--;
+    endNext--;
+  }
+  doc.transact(() => {
+    if (endCurrent > start) text.delete(start, endCurrent - start);
+    if (endNext > start) text.insert(start, next.slice(start, endNext));
+  });
+}
+
+export const writeHeadline = (doc: Y.Doc, headline: string) => writeMetaText(doc, HEADLINE, headline);
+export const writeDek = (doc: Y.Doc, dek: string) => writeMetaText(doc, DEK, dek);
+
+/** Appends blocks to the body, in the node shape Tiptap/y-prosemirror uses. */
+export function writeBody(doc: Y.Doc, blocks: SeedBlock[]): void {
+  const body = getBody(doc);
+  doc.transact(() => {
+    const elements = blocks.map((block) => {
+      const element = new Y.XmlElement(block.type);
+      if (block.type === 'heading') element.setAttribute('level', block.level as unknown as string);
+      const text = new Y.XmlText(block.text);
+      if (block.type === 'blockquote') {
+        const paragraph = new Y.XmlElement('paragraph');
+        paragraph.insert(0, [text]);
+        element.insert(0, [paragraph]);
+      } else {
+        element.insert(0, [text]);
+      }
+      return element;
+    });
+    body.insert(body.length, elements);
+  });
+}
+
+export { BODY };

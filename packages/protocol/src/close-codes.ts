@@ -1,0 +1,44 @@
+/**
+ * WebSocket close codes of the `/collab` endpoint. 4xxx mirror their HTTP cousins so that
+ * logs read naturally; 1001/1009 are the standard RFC 6455 codes.
+ */
+export const CloseCode = {
+  /** Server shutting down or doc unloading: reconnect elsewhere. */
+  goingAway: 1001,
+  /** A frame larger than the configured limit (MAX_MESSAGE_BYTES). */
+  tooLarge: 1009,
+  /** A frame that is not a valid y-websocket message or Yjs update. */
+  malformed: 4400,
+  /** No valid session cookie on the upgrade request. */
+  unauthenticated: 4401,
+  /** Logged in but not allowed to open this article. */
+  forbidden: 4403,
+  /** No such article. */
+  unknownArticle: 4404,
+  /** Too many connections for this user or address. */
+  tooManyConnections: 4429,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Path prefix of the y-websocket endpoint: `ws://host/collab/<articleId>`. */
+export const COLLAB_PATH = '/collab';
+
+/**
+ * y-websocket message types. 0–3 are the standard ones (sync, awareness, auth,
+ * queryAwareness); Copydesk adds one of its own that stock providers ignore.
+ */
+export const CollabMessageType = {
+  sync: 0,
+  awareness: 1,
+  auth: 2,
+  queryAwareness: 3,
+  /** Server → client JSON status: {readOnly, reason}; see CollabStatus. */
+  status: 100,
+} as const;
+
+/** Payload of a `CollabMessageType.status` message (a JSON string). */
+export interface CollabStatus {
+  readOnly: boolean;
+  /** Why the connection is read-only, for the UI ("Approved articles are locked…"). */
+  reason: string | null;
+}

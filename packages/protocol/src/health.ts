@@ -1,0 +1,5 @@
+export interface HealthResponse {
+  status: 'ok' | 'degraded';
+  store: 'sqlite' | 'redis';
+  uptimeSeconds: number;
+}

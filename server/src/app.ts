@@ -1,0 +1,79 @@
+import express from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AppContext } from './context.ts';
+import { errorHandler, notFoundRoute } from './http/errors.ts';
+import { loadUser } from './auth/middleware.ts';
+import { authRoutes, meRoutes } from './routes/auth/auth.routes.ts';
+import { articleRoutes } from './routes/articles/articles.routes.ts';
+import { healthRoutes } from './routes/health/health.routes.ts';
+
+/** Builds the Express app (no listening): security headers, JSON, session, routes, errors, client. */
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  if (ctx.env.TRUST_PROXY) app.set('trust proxy', true);
+
+  app.use(
+    pinoHttp({
+      logger: ctx.log,
+      genReqId: (req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // Tiptap carets and React set style attributes.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+    }),
+  );
+
+  app.use('/healthz', healthRoutes(ctx));
+
+  const api = express.Router();
+  api.use(express.json({ limit: ctx.env.MAX_BODY_BYTES }));
+  api.use(loadUser(ctx.sessions));
+  api.use('/auth', authRoutes(ctx));
+  api.use('/me', meRoutes());
+  api.use('/articles', articleRoutes(ctx));
+  api.use(notFoundRoute);
+  app.use('/api', api);
+
+  const clientDist = resolve(ctx.env.CLIENT_DIST ?? join(import.meta.dirname, '../../client/dist'));
+  if (existsSync(join(clientDist, 'index.html'))) {
+    app.use(express.static(clientDist, { index: false, maxAge: '1h', setHeaders: noCacheForHtml }));
+    // Client-side routes fall back to the SPA shell.
+    app.get(/^\/(?!api\/|collab\/|socket\.io\/).*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(join(clientDist, 'index.html'));
+    });
+  }
+
+  app.use(notFoundRoute);
+  app.use(errorHandler);
+  return app;
+}
+
+function noCacheForHtml(res: express.Response, path: string) {
+  if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+}

@@ -1,0 +1,367 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as syncProtocol from 'y-protocols/sync';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { Logger } from 'pino';
+import { ArticleId, CloseCode, COLLAB_PATH, CollabMessageType } from '@copydesk/protocol';
+import { CollabRejection, type AuthResult, type CollabConnection, type CollabExtension, type DocContext, type UpdateOrigin } from './types.ts';
+import { encodeAwareness, encodeStatus, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './messages.ts';
+
+export interface CollabServerOptions {
+  log: Logger;
+  /** Decides who may connect and whether the connection is read-only; throws CollabRejection. */
+  authenticate(request: IncomingMessage, articleId: string): Promise<AuthResult>;
+  extensions: CollabExtension[];
+  maxMessageBytes: number;
+  docIdleUnloadMs: number;
+  heartbeatMs: number;
+}
+
+/** A malformed frame: closes that one connection with 4400. */
+class MalformedMessage extends Error {}
+
+class Connection implements CollabConnection {
+  readonly id = randomUUID();
+  readonly awarenessIds = new Set<number>();
+  alive = true;
+  constructor(
+    readonly socket: WebSocket,
+    readonly articleId: string,
+    readonly user: AuthResult['user'],
+    public readOnly: boolean,
+    public readOnlyReason: string | null,
+  ) {}
+
+  send(message: Uint8Array): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(message, (error) => error && this.socket.terminate());
+  }
+}
+
+/** A doc in memory with the sockets editing it. */
+class LiveDoc implements DocContext {
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly connections = new Set<Connection>();
+  /** Upgrades in progress that will attach here; the doc must not unload under them. */
+  pendingJoins = 0;
+  unloadTimer: NodeJS.Timeout | null = null;
+
+  constructor(readonly articleId: string) {
+    this.doc = new Y.Doc({ gc: true });
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    // The server has no awareness state of its own.
+    this.awareness.setLocalState(null);
+  }
+}
+
+/**
+ * The y-websocket server core: protocol, connection bookkeeping, limits and the doc lifecycle.
+ * Everything else (storage, presence, relays, metrics) plugs in as a CollabExtension.
+ */
+export class CollabServer {
+  private readonly wss: WebSocketServer;
+  private readonly docs = new Map<string, LiveDoc>();
+  private readonly loading = new Map<string, Promise<LiveDoc>>();
+  private readonly unloading = new Map<string, Promise<void>>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(private readonly options: CollabServerOptions) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
+    this.heartbeat = setInterval(() => this.checkHeartbeats(), options.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Handles upgrades under /collab/ on `server`; leaves other paths to other listeners. */
+  attach(server: HttpServer): void {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      if (url.pathname !== COLLAB_PATH && !url.pathname.startsWith(`${COLLAB_PATH}/`)) return;
+      void this.handleUpgrade(request, socket, head, decodeURIComponent(url.pathname.slice(COLLAB_PATH.length + 1)));
+    });
+  }
+
+  get openDocCount(): number {
+    return this.docs.size;
+  }
+
+  get connectionCount(): number {
+    let n = 0;
+    for (const live of this.docs.values()) n += live.connections.size;
+    return n;
+  }
+
+  /** The doc if it is loaded now (for extensions and services that act on live docs). */
+  liveDoc(articleId: string): DocContext | null {
+    return this.docs.get(articleId) ?? null;
+  }
+
+  connections(articleId: string): CollabConnection[] {
+    return [...(this.docs.get(articleId)?.connections ?? [])];
+  }
+
+  /** Switches one open connection to read-only or back, without reconnecting. */
+  setReadOnly(connection: CollabConnection, readOnly: boolean, reason: string | null): void {
+    const conn = connection as Connection;
+    if (conn.readOnly === readOnly && conn.readOnlyReason === reason) return;
+    conn.readOnly = readOnly;
+    conn.readOnlyReason = reason;
+    conn.send(encodeStatus({ readOnly, reason }));
+  }
+
+  private async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, rawId: string): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const reject = (code: number, reason: string) =>
+      this.wss.handleUpgrade(request, socket, head, (ws) => ws.close(code, reason));
+    if (this.closing) return reject(CloseCode.goingAway, 'server shutting down');
+    const parsedId = ArticleId.safeParse(rawId);
+    if (!parsedId.success) return reject(CloseCode.unknownArticle, 'unknown article');
+    const articleId = parsedId.data;
+
+    let auth: AuthResult;
+    try {
+      auth = await this.options.authenticate(request, articleId);
+    } catch (error) {
+      if (error instanceof CollabRejection) return reject(error.code, error.message);
+      this.options.log.error({ err: error, articleId }, 'collab authenticate failed');
+      return reject(1011, 'internal error');
+    }
+
+    let live: LiveDoc;
+    try {
+      live = await this.acquire(articleId);
+    } catch (error) {
+      this.options.log.error({ err: error, articleId }, 'collab doc load failed');
+      return reject(1011, 'could not load document');
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      live.pendingJoins--;
+      this.accept(live, ws, auth);
+    });
+  }
+
+  /** Loads (or reuses) a doc and reserves it for one joining connection. */
+  private async acquire(articleId: string): Promise<LiveDoc> {
+    const pendingUnload = this.unloading.get(articleId);
+    if (pendingUnload) await pendingUnload;
+    let live = this.docs.get(articleId);
+    if (!live) {
+      let loading = this.loading.get(articleId);
+      if (!loading) {
+        loading = this.load(articleId).finally(() => this.loading.delete(articleId));
+        this.loading.set(articleId, loading);
+      }
+      live = await loading;
+    }
+    live.pendingJoins++;
+    if (live.unloadTimer) {
+      clearTimeout(live.unloadTimer);
+      live.unloadTimer = null;
+    }
+    return live;
+  }
+
+  private async load(articleId: string): Promise<LiveDoc> {
+    const live = new LiveDoc(articleId);
+    for (const ext of this.options.extensions) await ext.onLoad?.(live);
+    live.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(live, update, origin as UpdateOrigin));
+    live.awareness.on('update', (changes: AwarenessChanges, origin: unknown) => this.onAwarenessUpdate(live, changes, origin));
+    this.docs.set(articleId, live);
+    return live;
+  }
+
+  private accept(live: LiveDoc, socket: WebSocket, auth: AuthResult): void {
+    const conn = new Connection(socket, live.articleId, auth.user, auth.readOnly, auth.readOnlyReason);
+    live.connections.add(conn);
+    const log = this.options.log.child({ articleId: live.articleId, connection: conn.id, userId: auth.user.id });
+    log.debug('collab connection opened');
+
+    socket.binaryType = 'nodebuffer';
+    socket.on('pong', () => (conn.alive = true));
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      if (this.closing) return; // not accepted: the client keeps it and resyncs with the next server
+      try {
+        if (!isBinary) throw new MalformedMessage('text frame');
+        this.handleMessage(live, conn, toUint8Array(data));
+      } catch (error) {
+        log.warn({ err: error instanceof MalformedMessage ? error.message : error }, 'malformed collab message; closing connection');
+        socket.close(CloseCode.malformed, 'malformed message');
+      }
+    });
+    socket.on('close', () => this.detach(live, conn));
+    socket.on('error', (error) => log.debug({ err: error }, 'collab socket error'));
+
+    conn.send(encodeStatus({ readOnly: conn.readOnly, reason: conn.readOnlyReason }));
+    conn.send(encodeSyncStep1(live.doc));
+    const states = [...live.awareness.getStates().keys()];
+    if (states.length > 0) conn.send(encodeAwareness(live.awareness, states));
+    for (const ext of this.options.extensions) ext.onConnect?.({ ...contextOf(live), connection: conn });
+  }
+
+  private handleMessage(live: LiveDoc, conn: Connection, message: Uint8Array): void {
+    const decoder = decoding.createDecoder(message);
+    const type = readVarUint(decoder);
+    switch (type) {
+      case CollabMessageType.sync: {
+        const syncType = readVarUint(decoder);
+        if (syncType === syncProtocol.messageYjsSyncStep1) {
+          const stateVector = readBytes(decoder);
+          let reply: Uint8Array;
+          try {
+            reply = encodeSyncStep2(live.doc, stateVector);
+          } catch {
+            throw new MalformedMessage('bad state vector');
+          }
+          conn.send(reply);
+        } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
+          const update = readBytes(decoder);
+          if (conn.readOnly) return; // refused, never applied; the client was told it is read-only
+          assertValidUpdate(update);
+          Y.applyUpdate(live.doc, update, conn);
+        } else {
+          throw new MalformedMessage(`unknown sync message ${syncType}`);
+        }
+        return;
+      }
+      case CollabMessageType.awareness: {
+        const update = readBytes(decoder);
+        try {
+          awarenessProtocol.applyAwarenessUpdate(live.awareness, update, conn);
+        } catch {
+          throw new MalformedMessage('bad awareness update');
+        }
+        return;
+      }
+      case CollabMessageType.queryAwareness: {
+        const states = [...live.awareness.getStates().keys()];
+        if (states.length > 0) conn.send(encodeAwareness(live.awareness, states));
+        return;
+      }
+      default:
+        throw new MalformedMessage(`unknown message type ${type}`);
+    }
+  }
+
+  private onDocUpdate(live: LiveDoc, update: Uint8Array, origin: UpdateOrigin): void {
+    const message = encodeUpdate(update);
+    for (const conn of live.connections) if (conn !== origin) conn.send(message);
+    for (const ext of this.options.extensions) ext.onChange?.({ ...contextOf(live), update, origin });
+  }
+
+  private onAwarenessUpdate(live: LiveDoc, { added, updated, removed }: AwarenessChanges, origin: unknown): void {
+    const changed = [...added, ...updated, ...removed];
+    if (origin instanceof Connection) {
+      for (const id of added) origin.awarenessIds.add(id);
+      for (const id of removed) origin.awarenessIds.delete(id);
+    }
+    if (changed.length === 0) return;
+    const message = encodeAwareness(live.awareness, changed);
+    for (const conn of live.connections) conn.send(message);
+  }
+
+  private detach(live: LiveDoc, conn: Connection): void {
+    if (!live.connections.delete(conn)) return;
+    if (conn.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(live.awareness, [...conn.awarenessIds], null);
+    for (const ext of this.options.extensions) ext.onDisconnect?.({ ...contextOf(live), connection: conn });
+    this.scheduleUnload(live);
+  }
+
+  private scheduleUnload(live: LiveDoc): void {
+    if (this.closing || live.connections.size > 0 || live.pendingJoins > 0 || live.unloadTimer) return;
+    live.unloadTimer = setTimeout(() => {
+      live.unloadTimer = null;
+      if (live.connections.size > 0 || live.pendingJoins > 0) return;
+      const unloading = this.unload(live).finally(() => this.unloading.delete(live.articleId));
+      this.unloading.set(live.articleId, unloading);
+    }, this.options.docIdleUnloadMs);
+    live.unloadTimer.unref();
+  }
+
+  private async unload(live: LiveDoc): Promise<void> {
+    this.docs.delete(live.articleId);
+    try {
+      for (const ext of this.options.extensions) await ext.onStore?.({ ...contextOf(live), reason: 'unload' });
+    } catch (error) {
+      this.options.log.error({ err: error, articleId: live.articleId }, 'storing doc at unload failed');
+    }
+    for (const ext of this.options.extensions) ext.onUnload?.({ articleId: live.articleId });
+    live.awareness.destroy();
+    live.doc.destroy();
+  }
+
+  private checkHeartbeats(): void {
+    for (const live of this.docs.values()) {
+      for (const conn of live.connections) {
+        if (!conn.alive) {
+          conn.socket.terminate();
+          continue;
+        }
+        conn.alive = false;
+        conn.socket.ping();
+      }
+    }
+  }
+
+  /** Graceful stop: refuse new sockets, store every doc, then close sockets with 1001. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.heartbeat);
+    await Promise.allSettled([...this.loading.values(), ...this.unloading.values()]);
+    for (const live of this.docs.values()) {
+      if (live.unloadTimer) clearTimeout(live.unloadTimer);
+      for (const ext of this.options.extensions) {
+        try {
+          await ext.onStore?.({ ...contextOf(live), reason: 'shutdown' });
+        } catch (error) {
+          this.options.log.error({ err: error, articleId: live.articleId }, 'storing doc at shutdown failed');
+        }
+      }
+    }
+    for (const live of this.docs.values()) for (const conn of live.connections) conn.socket.close(CloseCode.goingAway, 'server shutting down');
+    for (const ext of this.options.extensions) await ext.onDestroy?.();
+    this.wss.close();
+  }
+}
+
+type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] };
+
+const contextOf = (live: LiveDoc): DocContext => ({ articleId: live.articleId, doc: live.doc, awareness: live.awareness });
+
+function toUint8Array(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function readVarUint(decoder: decoding.Decoder): number {
+  try {
+    return decoding.readVarUint(decoder);
+  } catch {
+    throw new MalformedMessage('truncated varint');
+  }
+}
+
+function readBytes(decoder: decoding.Decoder): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = decoding.readVarUint8Array(decoder);
+  } catch {
+    throw new MalformedMessage('truncated payload');
+  }
+  // lib0 returns a shorter view when the length prefix overshoots the frame
+  if (decoder.pos > decoder.arr.length) throw new MalformedMessage('length prefix beyond frame');
+  return bytes;
+}
+
+/** Decodes an update fully before it may touch a live doc: garbage must not half-apply. */
+function assertValidUpdate(update: Uint8Array): void {
+  try {
+    Y.decodeUpdate(update);
+  } catch {
+    throw new MalformedMessage('invalid Yjs update');
+  }
+}

@@ -1,0 +1,37 @@
+import { readHeadline } from '@copydesk/article-doc';
+import type { Logger } from 'pino';
+import type { ArticleService } from '../../newsroom/articles.ts';
+import { ORIGIN_STORE, type CollabExtension, type DocContext } from '../types.ts';
+
+/** Keeps the article list's headline (and updatedAt) in step with the doc, debounced. */
+export class ArticleActivityExtension implements CollabExtension {
+  readonly name = 'article-activity';
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly articles: ArticleService,
+    private readonly log: Logger,
+    private readonly debounceMs = 500,
+  ) {}
+
+  onChange({ articleId, doc, origin }: DocContext & { origin: unknown }): void {
+    if (origin === ORIGIN_STORE || this.timers.has(articleId)) return;
+    this.timers.set(
+      articleId,
+      setTimeout(() => {
+        this.timers.delete(articleId);
+        const headline = readHeadline(doc).trim();
+        if (headline) this.articles.syncHeadline(articleId, headline).catch((err) => this.log.error({ err, articleId }, 'headline sync failed'));
+      }, this.debounceMs),
+    );
+  }
+
+  async onStore({ articleId, doc }: DocContext): Promise<void> {
+    const timer = this.timers.get(articleId);
+    if (!timer) return;
+    clearTimeout(timer);
+    this.timers.delete(articleId);
+    const headline = readHeadline(doc).trim();
+    if (headline) await this.articles.syncHeadline(articleId, headline);
+  }
+}

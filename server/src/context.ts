@@ -1,0 +1,16 @@
+import type { Logger } from 'pino';
+import type { Env } from './env.ts';
+import type { Store } from './storage/store.ts';
+import type { SessionService } from './auth/sessions.ts';
+import type { ArticleService } from './newsroom/articles.ts';
+import type { NewsroomEvents } from './newsroom/events.ts';
+
+/** The services a request handler or realtime module may use; built once in server.ts. */
+export interface AppContext {
+  env: Env;
+  log: Logger;
+  store: Store;
+  sessions: SessionService;
+  articles: ArticleService;
+  events: NewsroomEvents;
+}

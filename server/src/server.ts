@@ -1,0 +1,79 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Env } from './env.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createApp } from './app.ts';
+import type { AppContext } from './context.ts';
+import type { Store } from './storage/store.ts';
+import { openSqliteStore } from './storage/sqlite/sqlite-store.ts';
+import { SessionService } from './auth/sessions.ts';
+import { ArticleService } from './newsroom/articles.ts';
+import { NewsroomEvents } from './newsroom/events.ts';
+import { seedDemoNewsroom } from './newsroom/seed.ts';
+import { CollabServer } from './collab/collab-server.ts';
+import { collabAuthenticator } from './collab/authenticate.ts';
+import { PersistenceExtension } from './collab/extensions/persistence.ts';
+import { ArticleActivityExtension } from './collab/extensions/article-activity.ts';
+import { PresenceCountExtension } from './collab/extensions/presence-count.ts';
+import { createRealtimeServer, type RealtimeServer } from './realtime/socket-server.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  ctx: AppContext;
+  http: HttpServer;
+  collab: CollabServer;
+  io: RealtimeServer;
+  persistence: PersistenceExtension;
+  /** Graceful stop: no new connections, flush every doc, close sockets with 1001, close the store. */
+  close(): Promise<void>;
+}
+
+/** Wires store, services, HTTP, /collab and Socket.IO together and starts listening. */
+export async function startServer(env: Env, options: { store?: Store; log?: Logger } = {}): Promise<RunningServer> {
+  const log = options.log ?? createLogger(env.LOG_LEVEL);
+  const store = options.store ?? openSqliteStore(env.DATA_DIR);
+  const events = new NewsroomEvents();
+  const sessions = new SessionService(store, env.SESSION_IDLE_MS);
+  const articles = new ArticleService(store, events);
+  const ctx: AppContext = { env, log, store, sessions, articles, events };
+
+  if (env.SEED_DEMO) await seedDemoNewsroom(store, articles, log);
+
+  const http = createServer(createApp(ctx));
+  const persistence = new PersistenceExtension(store, log, {
+    persistIntervalMs: env.PERSIST_INTERVAL_MS,
+    compactAfterUpdates: env.COMPACT_AFTER_UPDATES,
+  });
+  const presence = new PresenceCountExtension(events);
+  const collab = new CollabServer({
+    log,
+    authenticate: collabAuthenticator(sessions, store),
+    extensions: [persistence, new ArticleActivityExtension(articles, log), presence],
+    maxMessageBytes: env.MAX_MESSAGE_BYTES,
+    docIdleUnloadMs: env.DOC_IDLE_UNLOAD_MS,
+    heartbeatMs: env.WS_HEARTBEAT_MS,
+  });
+  collab.attach(http);
+  const io = createRealtimeServer(http, ctx, presence);
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(env.PORT, env.HOST, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  log.info({ port, store: store.kind, dataDir: env.DATA_DIR }, 'copydesk listening');
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      http.close();
+      await collab.close();
+      io.disconnectSockets(true);
+      await io.close().catch(() => undefined);
+      http.closeAllConnections();
+      await store.close();
+    })());
+
+  return { url: `http://127.0.0.1:${port}`, port, ctx, http, collab, io, persistence, close };
+}

@@ -1,0 +1,179 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ArticleRecord, SessionRecord, StoredDoc, Store, UserRecord } from '../store.ts';
+import { SQLITE_SCHEMA } from './schema.ts';
+
+/** Opens the embedded store: a file `copydesk.db` in `dataDir` (WAL), or in memory for ':memory:'. */
+export function openSqliteStore(dataDir: string | ':memory:'): Store {
+  let file = ':memory:';
+  if (dataDir !== ':memory:') {
+    mkdirSync(dataDir, { recursive: true });
+    file = join(dataDir, 'copydesk.db');
+  }
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode survives process crashes (only an OS crash can lose the last commits).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.exec(SQLITE_SCHEMA);
+
+  const q = {
+    insertUser: db.prepare(
+      'INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES (@id, @username, @displayName, @role, @passwordHash, @createdAt)',
+    ),
+    userById: db.prepare('SELECT * FROM users WHERE id = ?'),
+    userByName: db.prepare('SELECT * FROM users WHERE username = ? COLLATE NOCASE'),
+    users: db.prepare('SELECT * FROM users ORDER BY username'),
+    userCount: db.prepare('SELECT COUNT(*) AS n FROM users'),
+    insertSession: db.prepare('INSERT INTO sessions (id, user_id, created_at, last_seen_at) VALUES (@id, @userId, @createdAt, @lastSeenAt)'),
+    session: db.prepare('SELECT * FROM sessions WHERE id = ?'),
+    touchSession: db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id = ?'),
+    deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
+    deleteUserSessions: db.prepare('DELETE FROM sessions WHERE user_id = ?'),
+    insertArticle: db.prepare(
+      'INSERT INTO articles (id, headline, status, created_by, created_at, updated_at) VALUES (@id, @headline, @status, @createdBy, @createdAt, @updatedAt)',
+    ),
+    article: db.prepare('SELECT * FROM articles WHERE id = ?'),
+    articles: db.prepare('SELECT * FROM articles ORDER BY updated_at DESC, id'),
+    updateArticle: db.prepare('UPDATE articles SET headline = @headline, status = @status, updated_at = @updatedAt WHERE id = @id'),
+    insertUpdate: db.prepare('INSERT INTO doc_updates (article_id, data) VALUES (?, ?)'),
+    snapshot: db.prepare('SELECT data FROM doc_snapshots WHERE article_id = ?'),
+    updates: db.prepare('SELECT seq, data FROM doc_updates WHERE article_id = ? ORDER BY seq'),
+    upsertSnapshot: db.prepare(
+      'INSERT INTO doc_snapshots (article_id, data) VALUES (?, ?) ON CONFLICT(article_id) DO UPDATE SET data = excluded.data',
+    ),
+    dropUpdates: db.prepare('DELETE FROM doc_updates WHERE article_id = ? AND seq <= ?'),
+    docSize: db.prepare(
+      `SELECT COALESCE((SELECT LENGTH(data) FROM doc_snapshots WHERE article_id = @id), 0)
+            + COALESCE((SELECT SUM(LENGTH(data)) FROM doc_updates WHERE article_id = @id), 0) AS bytes`,
+    ),
+  };
+
+  const appendAll = db.transaction((articleId: string, updates: Uint8Array[]) => {
+    let last = 0;
+    for (const update of updates) last = Number(q.insertUpdate.run(articleId, update).lastInsertRowid);
+    return last;
+  });
+  const compactTx = db.transaction((articleId: string, snapshot: Uint8Array, throughSeq: number) => {
+    q.upsertSnapshot.run(articleId, snapshot);
+    q.dropUpdates.run(articleId, throughSeq);
+  });
+
+  let closed = false;
+  return {
+    kind: 'sqlite',
+    users: {
+      async create(user) {
+        q.insertUser.run(user);
+      },
+      async findById(id) {
+        return toUser(q.userById.get(id));
+      },
+      async findByUsername(username) {
+        return toUser(q.userByName.get(username));
+      },
+      async list() {
+        return (q.users.all() as UserRow[]).map((row) => toUser(row)!);
+      },
+      async count() {
+        return (q.userCount.get() as { n: number }).n;
+      },
+    },
+    sessions: {
+      async create(session) {
+        q.insertSession.run(session);
+      },
+      async find(id) {
+        return toSession(q.session.get(id));
+      },
+      async touch(id, lastSeenAt) {
+        q.touchSession.run(lastSeenAt, id);
+      },
+      async delete(id) {
+        q.deleteSession.run(id);
+      },
+      async deleteForUser(userId) {
+        q.deleteUserSessions.run(userId);
+      },
+    },
+    articles: {
+      async create(article) {
+        q.insertArticle.run(article);
+      },
+      async get(id) {
+        return toArticle(q.article.get(id));
+      },
+      async list() {
+        return (q.articles.all() as ArticleRow[]).map((row) => toArticle(row)!);
+      },
+      async update(id, patch) {
+        const current = toArticle(q.article.get(id));
+        if (!current) return null;
+        const next = { ...current, ...patch };
+        q.updateArticle.run(next);
+        return next;
+      },
+    },
+    docs: {
+      async appendUpdates(articleId, updates) {
+        return appendAll(articleId, updates);
+      },
+      async load(articleId): Promise<StoredDoc> {
+        const snapshot = q.snapshot.get(articleId) as { data: Buffer } | undefined;
+        const rows = q.updates.all(articleId) as Array<{ seq: number; data: Buffer }>;
+        return {
+          snapshot: snapshot ? new Uint8Array(snapshot.data) : null,
+          updates: rows.map((row) => ({ seq: row.seq, update: new Uint8Array(row.data) })),
+        };
+      },
+      async compact(articleId, snapshot, throughSeq) {
+        compactTx(articleId, snapshot, throughSeq);
+      },
+      async size(articleId) {
+        return (q.docSize.get({ id: articleId }) as { bytes: number }).bytes;
+      },
+    },
+    async ping() {
+      return !closed && db.open;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: UserRecord['role'];
+  password_hash: string;
+  created_at: string;
+}
+interface ArticleRow {
+  id: string;
+  headline: string;
+  status: ArticleRecord['status'];
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+function toUser(row: unknown): UserRecord | null {
+  const r = row as UserRow | undefined;
+  if (!r) return null;
+  return { id: r.id, username: r.username, displayName: r.display_name, role: r.role, passwordHash: r.password_hash, createdAt: r.created_at };
+}
+function toSession(row: unknown): SessionRecord | null {
+  const r = row as { id: string; user_id: string; created_at: string; last_seen_at: string } | undefined;
+  if (!r) return null;
+  return { id: r.id, userId: r.user_id, createdAt: r.created_at, lastSeenAt: r.last_seen_at };
+}
+function toArticle(row: unknown): ArticleRecord | null {
+  const r = row as ArticleRow | undefined;
+  if (!r) return null;
+  return { id: r.id, headline: r.headline, status: r.status, createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at };
+}
