@@ -195,7 +195,8 @@ export class CollabServer {
     socket.on('close', () => this.detach(live, conn));
     socket.on('error', (error) => log.debug({ err: error }, 'collab socket error'));
 
-    conn.send(encodeStatus({ readOnly: conn.readOnly, reason: conn.readOnlyReason }));
+    // Stock providers log unknown message types, so the status goes out only when it says something.
+    if (conn.readOnly) conn.send(encodeStatus({ readOnly: true, reason: conn.readOnlyReason }));
     conn.send(encodeSyncStep1(live.doc));
     const states = [...live.awareness.getStates().keys()];
     if (states.length > 0) conn.send(encodeAwareness(live.awareness, states));

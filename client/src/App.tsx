@@ -1,0 +1,40 @@
+import { BrowserRouter, Link, Route, Routes } from 'react-router';
+import { AuthProvider } from './features/auth/AuthContext.tsx';
+import { LoginPage } from './features/auth/LoginPage.tsx';
+import { RequireAuth } from './features/auth/RequireAuth.tsx';
+import { DeskPage } from './features/desk/DeskPage.tsx';
+import { EditorPage } from './features/editor/EditorPage.tsx';
+
+function PageNotFound() {
+  return (
+    <main className="full-page-error">
+      <div className="full-page-error__card">
+        <p className="full-page-error__code" aria-hidden="true">
+          404
+        </p>
+        <h1>Page not found</h1>
+        <p>There is nothing at this address.</p>
+        <Link to="/" className="button button--primary">
+          Back to the desk
+        </Link>
+      </div>
+    </main>
+  );
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <AuthProvider>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route element={<RequireAuth />}>
+            <Route path="/" element={<DeskPage />} />
+            <Route path="/articles/:id" element={<EditorPage />} />
+          </Route>
+          <Route path="*" element={<PageNotFound />} />
+        </Routes>
+      </AuthProvider>
+    </BrowserRouter>
+  );
+}

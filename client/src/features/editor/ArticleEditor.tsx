@@ -1,0 +1,145 @@
+import { useEffect, useState } from 'react';
+import * as Y from 'yjs';
+import type { WebsocketProvider } from 'y-websocket';
+import { EditorContent, useEditor } from '@tiptap/react';
+import StarterKit from '@tiptap/starter-kit';
+import Collaboration from '@tiptap/extension-collaboration';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { BODY, DEK, HEADLINE, getMetaText, wordCount } from '@copydesk/article-doc';
+import { useYText } from '../../collab/useYText.ts';
+import type { AwarenessUser } from '../../collab/awarenessUser.ts';
+import { Toolbar } from './Toolbar.tsx';
+import { isSafeLink } from './links.ts';
+
+const oneLine = (value: string) => value.replace(/[\r\n]+/g, ' ');
+
+interface Props {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  me: AwarenessUser;
+  readOnly: boolean;
+  onHeadline?: (headline: string) => void;
+}
+
+/** Body word count, recomputed at most once per frame as the shared body changes. */
+function useWordCount(doc: Y.Doc): number {
+  const [count, setCount] = useState(() => wordCount(doc));
+  useEffect(() => {
+    let frame = 0;
+    const onUpdate = () => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        setCount(wordCount(doc));
+      });
+    };
+    setCount(wordCount(doc));
+    doc.on('update', onUpdate);
+    return () => {
+      doc.off('update', onUpdate);
+      if (frame) cancelAnimationFrame(frame);
+    };
+  }, [doc]);
+  return count;
+}
+
+/** Headline, dek and body of one article, bound to its Y.Doc. Mounted only once the doc holds the article. */
+export function ArticleEditor({ doc, provider, me, readOnly, onHeadline }: Props) {
+  // The server creates these Y.Texts with the article; the page mounts us only once they exist.
+  const headlineText = getMetaText(doc, HEADLINE);
+  const dekText = getMetaText(doc, DEK);
+  const headline = useYText<HTMLTextAreaElement>(headlineText, { normalize: oneLine, onText: onHeadline });
+  const dek = useYText<HTMLTextAreaElement>(dekText);
+  const words = useWordCount(doc);
+
+  const editor = useEditor(
+    {
+      extensions: [
+        StarterKit.configure({
+          // Collaboration brings Yjs undo (each writer undoes only their own changes).
+          undoRedo: false,
+          heading: { levels: [2, 3] },
+          link: {
+            openOnClick: false,
+            autolink: true,
+            defaultProtocol: 'https',
+            isAllowedUri: (url) => isSafeLink(url),
+            HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: null },
+          },
+        }),
+        Collaboration.configure({ document: doc, field: BODY }),
+        CollaborationCaret.configure({ provider, user: me }),
+      ],
+      editable: !readOnly,
+      shouldRerenderOnTransaction: false,
+      editorProps: {
+        attributes: {
+          id: 'article-body',
+          class: 'body-editor',
+          role: 'textbox',
+          'aria-multiline': 'true',
+          'aria-label': 'Article body',
+          spellcheck: 'true',
+        },
+      },
+    },
+    [doc, provider],
+  );
+
+  useEffect(() => {
+    if (editor && !editor.isDestroyed && editor.isEditable === readOnly) editor.setEditable(!readOnly);
+  }, [editor, readOnly]);
+
+  // Keep our awareness identity in sync if the display name changes.
+  useEffect(() => {
+    if (editor && !editor.isDestroyed) editor.commands.updateUser(me);
+  }, [editor, me]);
+
+  return (
+    <div className="article-editor">
+      <div className="article-editor__toolbar">{editor && <Toolbar editor={editor} readOnly={readOnly} />}</div>
+      <article className="column">
+        <textarea
+          ref={headline.ref}
+          className="headline-input"
+          aria-label="Headline"
+          placeholder="Headline"
+          rows={1}
+          spellCheck
+          readOnly={readOnly}
+          onChange={headline.onChange}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              (document.getElementById('article-dek') as HTMLTextAreaElement | null)?.focus();
+              return;
+            }
+            headline.onKeyDown(e);
+          }}
+        />
+        <textarea
+          ref={dek.ref}
+          id="article-dek"
+          className="dek-input"
+          aria-label="Dek"
+          placeholder="Dek — one or two sentences that sell the story"
+          rows={2}
+          spellCheck
+          readOnly={readOnly}
+          onChange={dek.onChange}
+          onKeyDown={dek.onKeyDown}
+        />
+        <hr className="rule" aria-hidden="true" />
+        <EditorContent editor={editor} className="body-editor-wrap" />
+      </article>
+      <footer className="editor-footer">
+        <div className="editor-footer__inner">
+          <span data-testid="word-count">
+            {words} {words === 1 ? 'word' : 'words'}
+          </span>
+          {readOnly && <span className="muted">Read-only</span>}
+        </div>
+      </footer>
+    </div>
+  );
+}

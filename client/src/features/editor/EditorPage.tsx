@@ -1,0 +1,151 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { useAuth, useCurrentUser } from '../auth/AuthContext.tsx';
+import { useArticleDoc, type Access } from '../../collab/useArticleDoc.ts';
+import { useAwareness } from '../../collab/useAwareness.ts';
+import { colorForUser } from '../../collab/colors.ts';
+import type { AwarenessUser } from '../../collab/awarenessUser.ts';
+import { PresenceAvatars, type PresencePerson } from '../presence/PresenceAvatars.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { ArticleEditor } from './ArticleEditor.tsx';
+import { ConnectionStatus } from './ConnectionStatus.tsx';
+import { useArticle } from './useArticle.ts';
+
+export function EditorPage() {
+  const { id = '' } = useParams();
+  return <EditorSession key={id} articleId={id} />;
+}
+
+function EditorSession({ articleId }: { articleId: string }) {
+  const user = useCurrentUser();
+  const { sessionExpired } = useAuth();
+  const session = useArticleDoc(articleId);
+  const lookup = useArticle(articleId);
+  const remote = useAwareness(session.provider);
+  const [headline, setHeadline] = useState<string | null>(null);
+
+  const me = useMemo<AwarenessUser>(() => ({ id: user.id, name: user.displayName, color: colorForUser(user.id) }), [user.id, user.displayName]);
+
+  // The socket's verdict wins; the REST lookup answers earlier for the common refusals.
+  const access: Access =
+    session.access !== 'ok'
+      ? session.access
+      : lookup.state === 'forbidden' || lookup.state === 'not-found' || lookup.state === 'unauthenticated'
+        ? lookup.state
+        : 'ok';
+
+  useEffect(() => {
+    if (access === 'unauthenticated') sessionExpired();
+  }, [access, sessionExpired]);
+
+  // Stop reconnecting once we know the answer is "no" (REST told us before the socket did).
+  useEffect(() => {
+    if ((access === 'forbidden' || access === 'not-found') && session.provider) {
+      session.provider.shouldConnect = false;
+      session.provider.disconnect();
+    }
+  }, [access, session.provider]);
+
+  const title = headline?.trim() || (lookup.state === 'ok' ? lookup.article.headline : '');
+  useEffect(() => {
+    document.title = access === 'forbidden' ? 'No access · Copydesk' : access === 'not-found' ? 'Not found · Copydesk' : `${title || 'Article'} · Copydesk`;
+  }, [title, access]);
+
+  const people: PresencePerson[] = useMemo(
+    () => [{ id: me.id, name: me.name, color: me.color, self: true }, ...remote.map((r) => ({ id: r.id, name: r.name, color: r.color }))],
+    [me, remote],
+  );
+
+  if (access === 'forbidden') return <ForbiddenPage />;
+  if (access === 'not-found') return <ArticleNotFound />;
+  if (access === 'unauthenticated') return null; // the auth guard redirects to /login
+
+  return (
+    <div className="page page--editor">
+      <header className="editor-bar">
+        <div className="editor-bar__inner">
+          <Link to="/" className="back-link">
+            <span aria-hidden="true">←</span> Desk
+          </Link>
+          <div className="editor-bar__title" aria-hidden={!title}>
+            {lookup.state === 'ok' && <StatusBadge status={lookup.article.status} />}
+            <span className="editor-bar__headline">{title}</span>
+          </div>
+          <div className="editor-bar__right">
+            <ConnectionStatus connection={session.connection} />
+            <PresenceAvatars people={people} />
+          </div>
+        </div>
+      </header>
+
+      {session.readOnly && (
+        <div className="banner banner--readonly" role="status" data-testid="read-only-banner">
+          <div className="banner__inner">
+            <LockIcon />
+            <p>
+              <strong>Read-only.</strong> {session.readOnlyReason ?? 'You can read this article but not change it right now.'}
+            </p>
+          </div>
+        </div>
+      )}
+
+      <main className="editor-main">
+        {session.synced && session.doc && session.provider ? (
+          <ArticleEditor doc={session.doc} provider={session.provider} me={me} readOnly={session.readOnly} onHeadline={setHeadline} />
+        ) : (
+          <div className="column">
+            <div className="state state--loading" role="status">
+              <span className="spinner" aria-hidden="true" /> Opening article…
+            </div>
+            {session.connection === 'offline' && (
+              <p className="state__hint">We cannot reach the server and this article is not saved on this device yet. We will keep trying.</p>
+            )}
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function LockIcon() {
+  return (
+    <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
+      <rect x="4" y="11" width="16" height="10" rx="2" />
+      <path d="M8 11V7a4 4 0 0 1 8 0v4" />
+    </svg>
+  );
+}
+
+export function ForbiddenPage() {
+  return (
+    <main className="full-page-error">
+      <div className="full-page-error__card">
+        <p className="full-page-error__code" aria-hidden="true">
+          403
+        </p>
+        <h1>You cannot edit this article</h1>
+        <p>Your account does not have access to this story. If you think you should, ask the desk lead to add you.</p>
+        <Link to="/" className="button button--primary">
+          Back to the desk
+        </Link>
+      </div>
+    </main>
+  );
+}
+
+export function ArticleNotFound() {
+  return (
+    <main className="full-page-error">
+      <div className="full-page-error__card">
+        <p className="full-page-error__code" aria-hidden="true">
+          404
+        </p>
+        <h1>Article not found</h1>
+        <p>This article does not exist or has been removed. Check the link, or find the story on the desk.</p>
+        <Link to="/" className="button button--primary">
+          Back to the desk
+        </Link>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,167 @@
+import { useState, type ReactNode } from 'react';
+import { useEditorState, type Editor } from '@tiptap/react';
+import { isSafeLink } from './links.ts';
+
+interface ButtonSpec {
+  label: string;
+  shortcut?: string;
+  icon: ReactNode;
+  active?: boolean;
+  disabled?: boolean;
+  run: () => void;
+}
+
+function ToolButton({ spec }: { spec: ButtonSpec }) {
+  const title = spec.shortcut ? `${spec.label} (${spec.shortcut})` : spec.label;
+  return (
+    <button
+      type="button"
+      className="tool"
+      aria-label={spec.label}
+      title={title}
+      aria-pressed={spec.active === undefined ? undefined : spec.active}
+      disabled={spec.disabled}
+      // Keep the editor's selection: a toolbar click must not steal focus first.
+      onMouseDown={(e) => e.preventDefault()}
+      onClick={spec.run}
+    >
+      {spec.icon}
+    </button>
+  );
+}
+
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+const mod = isMac ? '⌘' : 'Ctrl+';
+
+export function Toolbar({ editor, readOnly }: { editor: Editor; readOnly: boolean }) {
+  const [linkError, setLinkError] = useState<string | null>(null);
+  const s = useEditorState({
+    editor,
+    selector: ({ editor: e }) => ({
+      bold: e.isActive('bold'),
+      italic: e.isActive('italic'),
+      h2: e.isActive('heading', { level: 2 }),
+      h3: e.isActive('heading', { level: 3 }),
+      bullet: e.isActive('bulletList'),
+      ordered: e.isActive('orderedList'),
+      quote: e.isActive('blockquote'),
+      link: e.isActive('link'),
+      canUndo: e.can().undo(),
+      canRedo: e.can().redo(),
+    }),
+  });
+
+  function setLink() {
+    setLinkError(null);
+    const previous = (editor.getAttributes('link').href as string | undefined) ?? '';
+    const input = window.prompt('Link address (http, https or mailto)', previous || 'https://');
+    if (input === null) return;
+    const url = input.trim();
+    if (url === '' || url === 'https://') {
+      editor.chain().focus().extendMarkRange('link').unsetLink().run();
+      return;
+    }
+    if (!isSafeLink(url)) {
+      setLinkError('Links must start with http://, https:// or mailto:');
+      editor.commands.focus();
+      return;
+    }
+    if (editor.state.selection.empty && !editor.isActive('link')) {
+      // Nothing selected: insert the address itself as the link text.
+      editor.chain().focus().insertContent({ type: 'text', text: url, marks: [{ type: 'link', attrs: { href: url } }] }).run();
+      return;
+    }
+    editor.chain().focus().extendMarkRange('link').setLink({ href: url }).run();
+  }
+
+  const off = readOnly;
+  const groups: ButtonSpec[][] = [
+    [
+      { label: 'Bold', shortcut: `${mod}B`, icon: <b>B</b>, active: s.bold, disabled: off, run: () => editor.chain().focus().toggleBold().run() },
+      { label: 'Italic', shortcut: `${mod}I`, icon: <i>I</i>, active: s.italic, disabled: off, run: () => editor.chain().focus().toggleItalic().run() },
+    ],
+    [
+      { label: 'Heading 2', icon: <span className="tool__text">H2</span>, active: s.h2, disabled: off, run: () => editor.chain().focus().toggleHeading({ level: 2 }).run() },
+      { label: 'Heading 3', icon: <span className="tool__text">H3</span>, active: s.h3, disabled: off, run: () => editor.chain().focus().toggleHeading({ level: 3 }).run() },
+    ],
+    [
+      { label: 'Bullet list', icon: <BulletIcon />, active: s.bullet, disabled: off, run: () => editor.chain().focus().toggleBulletList().run() },
+      { label: 'Numbered list', icon: <NumberedIcon />, active: s.ordered, disabled: off, run: () => editor.chain().focus().toggleOrderedList().run() },
+      { label: 'Quote', icon: <QuoteIcon />, active: s.quote, disabled: off, run: () => editor.chain().focus().toggleBlockquote().run() },
+      { label: 'Link', icon: <LinkIcon />, active: s.link, disabled: off, run: setLink },
+    ],
+    [
+      { label: 'Undo', shortcut: `${mod}Z`, icon: <UndoIcon />, disabled: off || !s.canUndo, run: () => editor.chain().focus().undo().run() },
+      { label: 'Redo', shortcut: isMac ? '⇧⌘Z' : 'Ctrl+Shift+Z', icon: <UndoIcon flip />, disabled: off || !s.canRedo, run: () => editor.chain().focus().redo().run() },
+    ],
+  ];
+
+  return (
+    <div className="toolbar-wrap">
+      <div className="toolbar" role="toolbar" aria-label="Formatting" aria-controls="article-body">
+        {groups.map((group, i) => (
+          <div className="toolbar__group" key={i}>
+            {group.map((spec) => (
+              <ToolButton key={spec.label} spec={spec} />
+            ))}
+          </div>
+        ))}
+      </div>
+      {linkError && (
+        <p className="toolbar__error" role="alert">
+          {linkError}
+        </p>
+      )}
+    </div>
+  );
+}
+
+const svg = { width: 18, height: 18, viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', strokeWidth: 2, strokeLinecap: 'round', strokeLinejoin: 'round', 'aria-hidden': true, focusable: false } as const;
+
+function BulletIcon() {
+  return (
+    <svg {...svg}>
+      <line x1="9" y1="6" x2="20" y2="6" />
+      <line x1="9" y1="12" x2="20" y2="12" />
+      <line x1="9" y1="18" x2="20" y2="18" />
+      <circle cx="4.5" cy="6" r="1" fill="currentColor" />
+      <circle cx="4.5" cy="12" r="1" fill="currentColor" />
+      <circle cx="4.5" cy="18" r="1" fill="currentColor" />
+    </svg>
+  );
+}
+function NumberedIcon() {
+  return (
+    <svg {...svg}>
+      <line x1="10" y1="6" x2="20" y2="6" />
+      <line x1="10" y1="12" x2="20" y2="12" />
+      <line x1="10" y1="18" x2="20" y2="18" />
+      <path d="M4 5h1v4M4 9h2" strokeWidth={1.6} />
+      <path d="M4 14h2l-2 3h2" strokeWidth={1.6} />
+    </svg>
+  );
+}
+function QuoteIcon() {
+  return (
+    <svg {...svg}>
+      <path d="M7 7h4v4c0 3-1.5 5-4 6" />
+      <path d="M14 7h4v4c0 3-1.5 5-4 6" />
+    </svg>
+  );
+}
+function LinkIcon() {
+  return (
+    <svg {...svg}>
+      <path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1" />
+      <path d="M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" />
+    </svg>
+  );
+}
+function UndoIcon({ flip = false }: { flip?: boolean }) {
+  return (
+    <svg {...svg} style={flip ? { transform: 'scaleX(-1)' } : undefined}>
+      <path d="M9 14 4 9l5-5" />
+      <path d="M4 9h10a6 6 0 0 1 0 12h-3" />
+    </svg>
+  );
+}
