@@ -10,6 +10,7 @@ import { loadUser } from './auth/middleware.ts';
 import { authRoutes, meRoutes } from './routes/auth/auth.routes.ts';
 import { articleRoutes } from './routes/articles/articles.routes.ts';
 import { healthRoutes } from './routes/health/health.routes.ts';
+import { newsAssetRoutes, newsRoutes } from './routes/news/news.routes.ts';
 
 /** Builds the Express app (no listening): security headers, JSON, session, routes, errors, client. */
 export function createApp(ctx: AppContext): express.Express {
@@ -59,11 +60,14 @@ export function createApp(ctx: AppContext): express.Express {
   api.use(notFoundRoute);
   app.use('/api', api);
 
+  app.use('/news-assets', newsAssetRoutes());
+  app.use('/news', newsRoutes(ctx));
+
   const clientDist = resolve(ctx.env.CLIENT_DIST ?? join(import.meta.dirname, '../../client/dist'));
   if (existsSync(join(clientDist, 'index.html'))) {
     app.use(express.static(clientDist, { index: false, maxAge: '1h', setHeaders: noCacheForHtml }));
     // Client-side routes fall back to the SPA shell.
-    app.get(/^\/(?!api\/|collab\/|socket\.io\/).*/, (_req, res) => {
+    app.get(/^\/(?!api\/|collab\/|socket\.io\/|news\/|news$).*/, (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(join(clientDist, 'index.html'));
     });

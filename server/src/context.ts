@@ -4,6 +4,8 @@ import type { Store } from './storage/store.ts';
 import type { SessionService } from './auth/sessions.ts';
 import type { ArticleService } from './newsroom/articles.ts';
 import type { NewsroomEvents } from './newsroom/events.ts';
+import type { VersionService } from './newsroom/versions.ts';
+import type { People } from './newsroom/people.ts';
 
 /** The services a request handler or realtime module may use; built once in server.ts. */
 export interface AppContext {
@@ -13,4 +15,6 @@ export interface AppContext {
   sessions: SessionService;
   articles: ArticleService;
   events: NewsroomEvents;
+  versions: VersionService;
+  people: People;
 }

@@ -25,6 +25,10 @@ export const EnvSchema = z.object({
   COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(500),
   /** Unload a doc this long after its last connection closed. */
   DOC_IDLE_UNLOAD_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Take an "Autosave" version this often while an article is being edited. */
+  VERSION_INTERVAL_MS: z.coerce.number().int().min(1000).default(10 * 60 * 1000),
+  /** Public base URL for Open Graph links on reader pages (e.g. https://news.example.com). */
+  PUBLIC_URL: z.url().optional(),
   /** Ping interval for /collab sockets; a socket that misses a pong is dropped. */
   WS_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Sessions expire after this much inactivity. */

@@ -15,6 +15,9 @@ import { collabAuthenticator } from './collab/authenticate.ts';
 import { PersistenceExtension } from './collab/extensions/persistence.ts';
 import { ArticleActivityExtension } from './collab/extensions/article-activity.ts';
 import { PresenceCountExtension } from './collab/extensions/presence-count.ts';
+import { VersionAutosaveExtension } from './collab/extensions/version-autosave.ts';
+import { VersionService } from './newsroom/versions.ts';
+import { People } from './newsroom/people.ts';
 import { createRealtimeServer, type RealtimeServer } from './realtime/socket-server.ts';
 
 export interface RunningServer {
@@ -35,25 +38,35 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
   const store = options.store ?? openSqliteStore(env.DATA_DIR);
   const events = new NewsroomEvents();
   const sessions = new SessionService(store, env.SESSION_IDLE_MS);
-  const articles = new ArticleService(store, events);
-  const ctx: AppContext = { env, log, store, sessions, articles, events };
+  const people = new People(store);
+  const articles = new ArticleService(store, events, people);
 
-  if (env.SEED_DEMO) await seedDemoNewsroom(store, articles, log);
-
-  const http = createServer(createApp(ctx));
   const persistence = new PersistenceExtension(store, log, {
     persistIntervalMs: env.PERSIST_INTERVAL_MS,
     compactAfterUpdates: env.COMPACT_AFTER_UPDATES,
   });
   const presence = new PresenceCountExtension(events);
+  let versions: VersionService | null = null;
   const collab = new CollabServer({
     log,
     authenticate: collabAuthenticator(sessions, store),
-    extensions: [persistence, new ArticleActivityExtension(articles, log), presence],
+    extensions: [
+      persistence,
+      new ArticleActivityExtension(articles, log),
+      new VersionAutosaveExtension(() => versions!, log, env.VERSION_INTERVAL_MS),
+      presence,
+    ],
     maxMessageBytes: env.MAX_MESSAGE_BYTES,
     docIdleUnloadMs: env.DOC_IDLE_UNLOAD_MS,
     heartbeatMs: env.WS_HEARTBEAT_MS,
   });
+  versions = new VersionService(store, collab, people);
+  articles.attach(collab, versions);
+  const ctx: AppContext = { env, log, store, sessions, articles, events, versions, people };
+
+  if (env.SEED_DEMO) await seedDemoNewsroom(store, articles, log);
+
+  const http = createServer(createApp(ctx));
   collab.attach(http);
   const io = createRealtimeServer(http, ctx, presence);
 

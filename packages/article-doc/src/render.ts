@@ -21,9 +21,12 @@ function textOf(node: Y.XmlElement | Y.XmlText | Y.XmlHook): string {
   return '';
 }
 
-/** Words in headline-less body text: runs of letters/digits (with inner apostrophes or hyphens). */
+/**
+ * Words in headline-less body text: runs of letters/digits (with inner apostrophes or hyphens).
+ * Combining marks (\p{M}) belong to the letter they follow: decomposed "Zürich", Devanagari vowel signs.
+ */
 export function countWords(text: string): number {
-  const words = text.match(/[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*/gu);
+  const words = text.match(/[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’\-][\p{L}\p{N}][\p{L}\p{M}\p{N}]*)*/gu);
   return words ? words.length : 0;
 }
 
@@ -41,7 +44,9 @@ export function safeHref(href: unknown): string | null {
   if (typeof href !== 'string') return null;
   const trimmed = href.trim();
   if (/^(https?:|mailto:)/i.test(trimmed)) return trimmed;
-  if (/^[/#]/.test(trimmed) && !trimmed.startsWith('//')) return trimmed;
+  // Same-site paths and fragments, but not protocol-relative `//host`: browsers also read `/\host`
+  // that way and drop tabs/newlines inside URLs (`/\t/host`).
+  if (/^[/#]/.test(trimmed) && !/^[/\\]{2}/.test(trimmed.replace(/[\t\n\r]/g, ''))) return trimmed;
   return null;
 }
 
@@ -81,8 +86,9 @@ function htmlOf(node: Y.XmlElement | Y.XmlText): string {
   const inner = () => node.toArray().map((child) => htmlOf(child as Y.XmlElement | Y.XmlText)).join('');
   switch (node.nodeName) {
     case 'heading': {
-      const level = Number(node.getAttribute('level'));
-      const tag = `h${level >= 2 && level <= 4 ? level : 2}`;
+      // Clamped to h2–h4 (h1 is the headline); a non-integer level must not leak into the tag name.
+      const level = Math.trunc(Number(node.getAttribute('level')));
+      const tag = `h${Number.isFinite(level) ? Math.min(4, Math.max(2, level)) : 2}`;
       return `<${tag}>${inner()}</${tag}>`;
     }
     case 'hardBreak':

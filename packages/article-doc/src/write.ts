@@ -47,10 +47,24 @@ export function writeMetaText(doc: Y.Doc, field: MetaField, next: string): void 
     endCurrent--;
     endNext--;
   }
+  // Never cut a surrogate pair (emoji etc.): Yjs replaces the halves of a split pair with U+FFFD.
+  if (start > 0 && isHighSurrogate(current.charCodeAt(start - 1))) start--;
+  if (endCurrent < current.length && isLowSurrogate(current.charCodeAt(endCurrent))) {
+    endCurrent++;
+    endNext++;
+  }
   doc.transact(() => {
     if (endCurrent > start) text.delete(start, endCurrent - start);
     if (endNext > start) text.insert(start, next.slice(start, endNext));
   });
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 export const writeHeadline = (doc: Y.Doc, headline: string) => writeMetaText(doc, HEADLINE, headline);

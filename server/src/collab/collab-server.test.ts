@@ -37,7 +37,7 @@ const trace = (c: TestClient) => c.doc.getText('trace').toString();
 
 beforeAll(async () => {
   server = await startTestServer({ MAX_MESSAGE_BYTES: String(64 * 1024) });
-  [alice, bob, rita, lead] = await Promise.all(['alice', 'bob', 'rita', 'lead'].map((u) => server.login(u)));
+  [alice, bob, rita, lead] = (await Promise.all(['alice', 'bob', 'rita', 'lead'].map((u) => server.login(u)))) as [string, string, string, string];
 });
 
 afterAll(async () => {

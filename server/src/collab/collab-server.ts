@@ -100,6 +100,20 @@ export class CollabServer {
     return this.docs.get(articleId) ?? null;
   }
 
+  /**
+   * Server-side access to an article's doc: loads it like a joining client would, so updates made
+   * by `fn` reach every open editor and the store through the normal hooks.
+   */
+  async withDoc<T>(articleId: string, fn: (ctx: DocContext) => T | Promise<T>): Promise<T> {
+    const live = await this.acquire(articleId);
+    try {
+      return await fn(contextOf(live));
+    } finally {
+      live.pendingJoins--;
+      this.scheduleUnload(live);
+    }
+  }
+
   connections(articleId: string): CollabConnection[] {
     return [...(this.docs.get(articleId)?.connections ?? [])];
   }

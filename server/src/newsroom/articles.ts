@@ -1,69 +1,232 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
-import { initArticleDoc, type ArticleContent } from '@copydesk/article-doc';
-import { ErrorCode, type Article } from '@copydesk/protocol';
+import { initArticleDoc, readDek, readHeadline, renderBodyHtml, renderBodyText, wordCount, type ArticleContent } from '@copydesk/article-doc';
+import {
+  ErrorCode,
+  type Article,
+  type ArticleStatus,
+  type Section,
+  type Transition,
+  type UpdateArticleMetaRequest,
+} from '@copydesk/protocol';
 import { HttpError } from '../http/errors.ts';
-import type { ArticleRecord, Store, UserRecord } from '../storage/store.ts';
+import type { ArticleRecord, PublishedRecord, Store, UserRecord } from '../storage/store.ts';
 import type { NewsroomEvents } from './events.ts';
-import { can } from '../auth/permissions.ts';
+import { can, readOnlyReason } from '../auth/permissions.ts';
+import { checkTransition } from './workflow.ts';
+import { slugify, uniqueSlug } from './slug.ts';
+import type { People } from './people.ts';
+import type { DocHost } from './doc-host.ts';
+import type { VersionService } from './versions.ts';
 
 export const newArticleId = () => randomBytes(9).toString('base64url');
 
-export function toArticle(record: ArticleRecord): Article {
-  return { ...record };
-}
+const STATUS_LABELS: Record<ArticleStatus, string> = {
+  draft: 'Back to draft',
+  filed: 'Filed',
+  editing: 'Taken for editing',
+  approved: 'Approved',
+  published: 'Published',
+  spiked: 'Spiked',
+  killed: 'Killed',
+};
 
-/** Articles: the metadata row plus its Y.Doc, created together. */
+/** Articles: the metadata row, its Y.Doc, its workflow and its published page. */
 export class ArticleService {
+  private docHost: DocHost | null = null;
+  private versions: VersionService | null = null;
+
   constructor(
     private readonly store: Store,
     private readonly events: NewsroomEvents,
+    private readonly people: People,
   ) {}
 
-  async create(author: UserRecord, content: ArticleContent): Promise<Article> {
+  /** Late wiring: the collaboration server is built after the services it calls back into. */
+  attach(docHost: DocHost, versions: VersionService): void {
+    this.docHost = docHost;
+    this.versions = versions;
+  }
+
+  private get docs(): DocHost {
+    if (!this.docHost) throw new Error('ArticleService used before attach()');
+    return this.docHost;
+  }
+
+  async toArticle(record: ArticleRecord): Promise<Article> {
+    const { byline, assignees, ...rest } = record;
+    return { ...rest, byline: await this.people.people(byline), assignees: await this.people.people(assignees) };
+  }
+
+  async create(author: UserRecord, content: ArticleContent & { section?: Section }): Promise<Article> {
     const now = new Date().toISOString();
-    const record: ArticleRecord = {
-      id: newArticleId(),
-      headline: content.headline,
-      status: 'draft',
-      createdBy: author.id,
-      createdAt: now,
-      updatedAt: now,
-    };
     // The doc's shared types are created here, once, so no two clients race to create them.
     const doc = new Y.Doc();
     initArticleDoc(doc, content);
+    const record: ArticleRecord = {
+      id: newArticleId(),
+      headline: content.headline,
+      dek: content.dek ?? '',
+      status: 'draft',
+      slug: await this.freeSlug(content.headline, null),
+      section: content.section ?? 'News',
+      tags: [],
+      byline: [author.id],
+      assignees: [author.id],
+      deadline: null,
+      wordCount: wordCount(doc),
+      createdBy: author.id,
+      createdAt: now,
+      updatedAt: now,
+      publishedAt: null,
+    };
     await this.store.articles.create(record);
     await this.store.docs.compact(record.id, Y.encodeStateAsUpdateV2(doc), 0);
     doc.destroy();
-    const article = toArticle(record);
+    const article = await this.toArticle(record);
     this.events.emit('article:created', article);
     return article;
   }
 
   async get(id: string): Promise<Article | null> {
     const record = await this.store.articles.get(id);
-    return record ? toArticle(record) : null;
+    return record ? this.toArticle(record) : null;
+  }
+
+  async requireRecord(id: string): Promise<ArticleRecord> {
+    const record = await this.store.articles.get(id);
+    if (!record) throw new HttpError(ErrorCode.notFound, 'No such article');
+    return record;
   }
 
   /** The article if `user` may read it; 404 when missing, 403 when not allowed. */
   async getReadable(id: string, user: UserRecord | null): Promise<Article> {
-    const article = await this.get(id);
-    if (!article) throw new HttpError(ErrorCode.notFound, 'No such article');
-    if (!can(user?.role ?? null, 'read', article.status)) throw new HttpError(ErrorCode.forbidden, 'You may not read this article');
-    return article;
+    const record = await this.requireRecord(id);
+    if (!can(user?.role ?? null, 'read', record.status)) throw new HttpError(ErrorCode.forbidden, 'You may not read this article');
+    return this.toArticle(record);
   }
 
   async listReadable(user: UserRecord | null): Promise<Article[]> {
     const all = await this.store.articles.list();
-    return all.filter((a) => can(user?.role ?? null, 'read', a.status)).map(toArticle);
+    return Promise.all(all.filter((a) => can(user?.role ?? null, 'read', a.status)).map((a) => this.toArticle(a)));
   }
 
-  /** Keeps the list's headline in step with the doc's headline. */
-  async syncHeadline(id: string, headline: string): Promise<void> {
+  isOwner(record: ArticleRecord, user: UserRecord): boolean {
+    return record.createdBy === user.id || record.byline.includes(user.id) || record.assignees.includes(user.id);
+  }
+
+  /** Desk metadata edits (section, tags, byline, assignees, deadline). */
+  async updateMeta(id: string, user: UserRecord, patch: UpdateArticleMetaRequest): Promise<Article> {
+    const record = await this.requireRecord(id);
+    if (!can(user.role, 'edit', record.status)) throw new HttpError(ErrorCode.forbidden, readOnlyReason(user.role, record.status) ?? 'You may not edit this article');
+    if (patch.assignees && user.role !== 'lead') throw new HttpError(ErrorCode.forbidden, 'Only desk leads reassign articles');
+    for (const field of ['byline', 'assignees'] as const) {
+      for (const userId of patch[field] ?? []) {
+        if (!(await this.people.exists(userId))) throw new HttpError(ErrorCode.invalidRequest, `${field}: unknown user ${userId}`);
+      }
+    }
+    const updated = await this.store.articles.update(id, { ...patch, updatedAt: new Date().toISOString() });
+    return this.announce(updated!);
+  }
+
+  /** Mirrors the doc's headline, dek and word count into the article row (debounced by the caller). */
+  async syncFromDoc(id: string, doc: Y.Doc): Promise<void> {
     const current = await this.store.articles.get(id);
-    if (!current || current.headline === headline) return;
-    const updated = await this.store.articles.update(id, { headline, updatedAt: new Date().toISOString() });
-    if (updated) this.events.emit('article:updated', toArticle(updated));
+    if (!current) return;
+    const headline = readHeadline(doc).trim() || current.headline;
+    const next = { headline, dek: readDek(doc).trim(), wordCount: wordCount(doc) };
+    if (next.headline === current.headline && next.dek === current.dek && next.wordCount === current.wordCount) return;
+    // The slug follows the headline until the first publish; after that links must keep working.
+    const slug = current.publishedAt || headline === current.headline ? current.slug : await this.freeSlug(headline, id);
+    const updated = await this.store.articles.update(id, { ...next, slug, updatedAt: new Date().toISOString() });
+    if (updated) await this.announce(updated);
+  }
+
+  async transitions(id: string): Promise<Transition[]> {
+    const list = await this.store.transitions.list(id);
+    return Promise.all(list.map(async ({ byUserId, ...t }) => ({ ...t, by: await this.people.person(byUserId) })));
+  }
+
+  /** Moves an article through the workflow: checks, records, versions, publishes, and re-applies live permissions. */
+  async transition(id: string, user: UserRecord, to: ArticleStatus, note: string | undefined): Promise<Article> {
+    const record = await this.requireRecord(id);
+    if (!can(user.role, 'read', record.status)) throw new HttpError(ErrorCode.notFound, 'No such article');
+    const check = checkTransition(record.status, to, { role: user.role, isOwner: this.isOwner(record, user) }, note);
+    if (!check.ok) throw new HttpError(check.code, check.message);
+
+    const now = new Date().toISOString();
+    const patch: Partial<ArticleRecord> = { status: to, updatedAt: now };
+    if (to === 'published') {
+      await this.publish(record, note, now);
+      patch.publishedAt = record.publishedAt ?? now;
+    }
+    if (to === 'killed') await this.kill(record, note!, now);
+
+    await this.store.transitions.append({ id: randomUUID(), articleId: id, from: record.status, to, note: note?.trim() || null, byUserId: user.id, at: now });
+    const updated = (await this.store.articles.update(id, patch))!;
+    const label = record.status === 'published' && to === 'published' ? 'Correction published' : STATUS_LABELS[to];
+    await this.versions?.take(id, { cause: to === 'published' ? 'publish' : 'transition', label, authorId: user.id });
+    this.applyLivePermissions(id, to);
+    return this.announce(updated);
+  }
+
+  /** Restores appear in the article's timeline as a same-status entry with a note. */
+  async recordRestore(id: string, user: UserRecord, label: string): Promise<void> {
+    const record = await this.requireRecord(id);
+    const at = new Date().toISOString();
+    await this.store.transitions.append({ id: randomUUID(), articleId: id, from: record.status, to: record.status, note: label, byUserId: user.id, at });
+    await this.announce((await this.store.articles.update(id, { updatedAt: at }))!);
+  }
+
+  /** Writers' open editors switch to read-only (or back) on the spot, without reconnecting. */
+  private applyLivePermissions(id: string, status: ArticleStatus): void {
+    for (const connection of this.docs.connections(id)) {
+      const reason = readOnlyReason(connection.user.role, status);
+      this.docs.setReadOnly(connection, reason !== null, reason);
+    }
+  }
+
+  private async publish(record: ArticleRecord, note: string | undefined, now: string): Promise<void> {
+    const rendered = await this.docs.withDoc(record.id, ({ doc }) => ({
+      headline: readHeadline(doc).trim() || record.headline,
+      dek: readDek(doc).trim(),
+      html: renderBodyHtml(doc),
+      text: renderBodyText(doc),
+    }));
+    const previous = await this.store.published.get(record.id);
+    const corrections = previous?.corrections ?? [];
+    if (record.status === 'published' && note?.trim()) corrections.push({ note: note.trim(), at: now });
+    const page: PublishedRecord = {
+      articleId: record.id,
+      slug: previous?.slug ?? record.slug,
+      ...rendered,
+      bylineNames: (await this.people.people(record.byline)).map((p) => p.displayName),
+      section: record.section,
+      firstPublishedAt: previous?.firstPublishedAt ?? now,
+      updatedAt: now,
+      corrections,
+      killed: null,
+    };
+    await this.store.published.put(page);
+  }
+
+  private async kill(record: ArticleRecord, reason: string, now: string): Promise<void> {
+    const page = await this.store.published.get(record.id);
+    if (page) await this.store.published.put({ ...page, killed: { reason: reason.trim(), at: now }, updatedAt: now });
+  }
+
+  private async freeSlug(headline: string, articleId: string | null): Promise<string> {
+    return uniqueSlug(slugify(headline), async (slug) => {
+      const owner = await this.store.articles.findBySlug(slug);
+      if (owner && owner.id !== articleId) return true;
+      const page = await this.store.published.getBySlug(slug);
+      return page !== null && page.articleId !== articleId;
+    });
+  }
+
+  private async announce(record: ArticleRecord): Promise<Article> {
+    const article = await this.toArticle(record);
+    this.events.emit('article:updated', article);
+    return article;
   }
 }

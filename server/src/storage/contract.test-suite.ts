@@ -15,10 +15,19 @@ export function storageContract(name: string, open: () => Promise<{ store: Store
   const article = (id: string, updatedAt: string): ArticleRecord => ({
     id,
     headline: `Headline ${id}`,
+    dek: '',
     status: 'draft',
+    slug: `headline-${id}`,
+    section: 'News',
+    tags: ['floods'],
+    byline: ['user-1'],
+    assignees: [],
+    deadline: null,
+    wordCount: 0,
     createdBy: 'user-1',
     createdAt: updatedAt,
     updatedAt,
+    publishedAt: null,
   });
 
   describe(`${name} store`, () => {
@@ -120,6 +129,87 @@ export function storageContract(name: string, open: () => Promise<{ store: Store
       expect(await store.docs.size('doc')).toBeGreaterThan(0);
       expect(await store.docs.size('other')).toBe(0);
       expect((await store.docs.load('other')).updates).toEqual([]);
+      await store.close();
+    });
+
+    it('finds articles by slug and keeps slugs unique', async () => {
+      const { store } = await open();
+      await store.users.create(user(1));
+      await store.articles.create(article('a', '2026-01-01T00:00:00.000Z'));
+      expect((await store.articles.findBySlug('headline-a'))?.id).toBe('a');
+      expect(await store.articles.findBySlug('nope')).toBeNull();
+      await expect(store.articles.create({ ...article('b', '2026-01-01T00:00:00.000Z'), slug: 'headline-a' })).rejects.toThrow();
+      await store.close();
+    });
+
+    it('appends and lists transitions oldest first', async () => {
+      const { store } = await open();
+      await store.users.create(user(1));
+      await store.articles.create(article('a', '2026-01-01T00:00:00.000Z'));
+      const t1 = { id: 't1', articleId: 'a', from: 'draft' as const, to: 'filed' as const, note: null, byUserId: 'user-1', at: '2026-01-01T00:00:01.000Z' };
+      const t2 = { ...t1, id: 't2', from: 'filed' as const, to: 'editing' as const, note: 'taking it', at: '2026-01-01T00:00:02.000Z' };
+      await store.transitions.append(t1);
+      await store.transitions.append(t2);
+      expect(await store.transitions.list('a')).toEqual([t1, t2]);
+      expect(await store.transitions.list('other')).toEqual([]);
+      await store.close();
+    });
+
+    it('stores versions with their state and lists summaries newest first', async () => {
+      const { store } = await open();
+      await store.users.create(user(1));
+      await store.articles.create(article('a', '2026-01-01T00:00:00.000Z'));
+      const v = (id: string, createdAt: string) => ({
+        id,
+        articleId: 'a',
+        label: `Version ${id}`,
+        cause: 'manual' as const,
+        authorId: 'user-1',
+        createdAt,
+        wordCount: 3,
+        headline: 'H',
+        dek: 'D',
+        text: 'one two three',
+        html: '<p>one two three</p>',
+        state: Uint8Array.from([1, 2, 3]),
+      });
+      await store.versions.create(v('v1', '2026-01-01T00:00:01.000Z'));
+      await store.versions.create(v('v2', '2026-01-01T00:00:02.000Z'));
+      const list = await store.versions.list('a');
+      expect(list.map((x) => x.id)).toEqual(['v2', 'v1']);
+      expect(list[0]).toEqual({ id: 'v2', articleId: 'a', label: 'Version v2', cause: 'manual', authorId: 'user-1', createdAt: '2026-01-01T00:00:02.000Z', wordCount: 3 });
+      expect(await store.versions.get('a', 'v1')).toEqual(v('v1', '2026-01-01T00:00:01.000Z'));
+      expect(await store.versions.get('a', 'nope')).toBeNull();
+      await store.close();
+    });
+
+    it('puts published pages and finds them by article and slug', async () => {
+      const { store } = await open();
+      await store.users.create(user(1));
+      await store.articles.create(article('a', '2026-01-01T00:00:00.000Z'));
+      await store.articles.create(article('b', '2026-01-01T00:00:00.000Z'));
+      const page = (articleId: string, at: string) => ({
+        articleId,
+        slug: `slug-${articleId}`,
+        headline: 'H',
+        dek: 'D',
+        bylineNames: ['User 1'],
+        section: 'News' as const,
+        html: '<p>x</p>',
+        text: 'x',
+        firstPublishedAt: at,
+        updatedAt: at,
+        corrections: [],
+        killed: null,
+      });
+      await store.published.put(page('a', '2026-01-01T00:00:01.000Z'));
+      await store.published.put(page('b', '2026-01-01T00:00:02.000Z'));
+      expect(await store.published.getBySlug('slug-a')).toEqual(page('a', '2026-01-01T00:00:01.000Z'));
+      const corrected = { ...page('a', '2026-01-01T00:00:01.000Z'), corrections: [{ note: 'Fixed a name', at: 't' }] };
+      await store.published.put(corrected);
+      expect(await store.published.get('a')).toEqual(corrected);
+      expect((await store.published.list()).map((p) => p.articleId)).toEqual(['b', 'a']);
+      expect(await store.published.getBySlug('nope')).toBeNull();
       await store.close();
     });
 

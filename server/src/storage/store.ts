@@ -1,4 +1,4 @@
-import type { ArticleStatus, Role } from '@copydesk/protocol';
+import type { ArticleStatus, Correction, Role, Section, VersionCause } from '@copydesk/protocol';
 
 export interface UserRecord {
   id: string;
@@ -21,10 +21,64 @@ export interface SessionRecord {
 export interface ArticleRecord {
   id: string;
   headline: string;
+  dek: string;
   status: ArticleStatus;
+  slug: string;
+  section: Section;
+  tags: string[];
+  /** User ids. */
+  byline: string[];
+  /** User ids. */
+  assignees: string[];
+  deadline: string | null;
+  wordCount: number;
   createdBy: string;
   createdAt: string;
   updatedAt: string;
+  publishedAt: string | null;
+}
+
+export interface TransitionRecord {
+  id: string;
+  articleId: string;
+  from: ArticleStatus;
+  to: ArticleStatus;
+  note: string | null;
+  byUserId: string;
+  at: string;
+}
+
+export interface VersionRecord {
+  id: string;
+  articleId: string;
+  label: string;
+  cause: VersionCause;
+  authorId: string | null;
+  createdAt: string;
+  wordCount: number;
+  headline: string;
+  dek: string;
+  text: string;
+  html: string;
+  /** Yjs V2 encoding of the whole doc at that moment. */
+  state: Uint8Array;
+}
+export type VersionSummaryRecord = Omit<VersionRecord, 'headline' | 'dek' | 'text' | 'html' | 'state'>;
+
+/** What the public reader page serves: frozen at publish time. */
+export interface PublishedRecord {
+  articleId: string;
+  slug: string;
+  headline: string;
+  dek: string;
+  bylineNames: string[];
+  section: Section;
+  html: string;
+  text: string;
+  firstPublishedAt: string;
+  updatedAt: string;
+  corrections: Correction[];
+  killed: { reason: string; at: string } | null;
 }
 
 /** What a doc's persisted state is made of: one compacted snapshot plus the updates after it. */
@@ -57,6 +111,28 @@ export interface ArticleStore {
   /** Newest first by updatedAt. */
   list(): Promise<ArticleRecord[]>;
   update(id: string, patch: Partial<Omit<ArticleRecord, 'id' | 'createdAt' | 'createdBy'>>): Promise<ArticleRecord | null>;
+  findBySlug(slug: string): Promise<ArticleRecord | null>;
+}
+
+export interface TransitionStore {
+  append(transition: TransitionRecord): Promise<void>;
+  /** Oldest first. */
+  list(articleId: string): Promise<TransitionRecord[]>;
+}
+
+export interface VersionStore {
+  create(version: VersionRecord): Promise<void>;
+  /** Newest first, without the heavy fields. */
+  list(articleId: string): Promise<VersionSummaryRecord[]>;
+  get(articleId: string, id: string): Promise<VersionRecord | null>;
+}
+
+export interface PublishedStore {
+  put(page: PublishedRecord): Promise<void>;
+  get(articleId: string): Promise<PublishedRecord | null>;
+  getBySlug(slug: string): Promise<PublishedRecord | null>;
+  /** Newest first by first publication. */
+  list(): Promise<PublishedRecord[]>;
 }
 
 export interface DocStore {
@@ -79,6 +155,9 @@ export interface Store {
   readonly sessions: SessionStore;
   readonly articles: ArticleStore;
   readonly docs: DocStore;
+  readonly transitions: TransitionStore;
+  readonly versions: VersionStore;
+  readonly published: PublishedStore;
   /** Cheap liveness check for /healthz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,9 +1,8 @@
-import { readHeadline } from '@copydesk/article-doc';
 import type { Logger } from 'pino';
 import type { ArticleService } from '../../newsroom/articles.ts';
 import { ORIGIN_STORE, type CollabExtension, type DocContext } from '../types.ts';
 
-/** Keeps the article list's headline (and updatedAt) in step with the doc, debounced. */
+/** Keeps the article row's headline, dek and word count in step with the doc, debounced. */
 export class ArticleActivityExtension implements CollabExtension {
   readonly name = 'article-activity';
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -20,8 +19,7 @@ export class ArticleActivityExtension implements CollabExtension {
       articleId,
       setTimeout(() => {
         this.timers.delete(articleId);
-        const headline = readHeadline(doc).trim();
-        if (headline) this.articles.syncHeadline(articleId, headline).catch((err) => this.log.error({ err, articleId }, 'headline sync failed'));
+        this.articles.syncFromDoc(articleId, doc).catch((err) => this.log.error({ err, articleId }, 'article sync failed'));
       }, this.debounceMs),
     );
   }
@@ -31,7 +29,6 @@ export class ArticleActivityExtension implements CollabExtension {
     if (!timer) return;
     clearTimeout(timer);
     this.timers.delete(articleId);
-    const headline = readHeadline(doc).trim();
-    if (headline) await this.articles.syncHeadline(articleId, headline);
+    await this.articles.syncFromDoc(articleId, doc);
   }
 }

@@ -18,10 +18,19 @@ describe('articles', () => {
     expect(article).toEqual({
       id: expect.stringMatching(/^[A-Za-z0-9_-]+$/),
       headline: 'Tram strike called off',
+      dek: '',
       status: 'draft',
-      createdBy: expect.any(String),
+      slug: 'tram-strike-called-off',
+      section: 'News',
+      tags: [],
+      byline: [{ id: expect.any(String), displayName: 'Alice Moreau' }],
+      assignees: [{ id: expect.any(String), displayName: 'Alice Moreau' }],
+      deadline: null,
+      wordCount: 0,
+      createdBy: article.byline[0].id,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      publishedAt: null,
     });
     const fetched = await server.request(`/api/articles/${article.id}`, { cookie: alice });
     expect(fetched.status).toBe(200);

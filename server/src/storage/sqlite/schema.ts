@@ -18,10 +18,50 @@ CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id);
 CREATE TABLE IF NOT EXISTS articles (
   id TEXT PRIMARY KEY,
   headline TEXT NOT NULL,
+  dek TEXT NOT NULL DEFAULT '',
   status TEXT NOT NULL,
+  slug TEXT NOT NULL UNIQUE,
+  section TEXT NOT NULL,
+  tags TEXT NOT NULL DEFAULT '[]',
+  byline TEXT NOT NULL DEFAULT '[]',
+  assignees TEXT NOT NULL DEFAULT '[]',
+  deadline TEXT,
+  word_count INTEGER NOT NULL DEFAULT 0,
   created_by TEXT NOT NULL REFERENCES users(id),
   created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL
+  updated_at TEXT NOT NULL,
+  published_at TEXT
+);
+CREATE TABLE IF NOT EXISTS transitions (
+  id TEXT PRIMARY KEY,
+  article_id TEXT NOT NULL REFERENCES articles(id),
+  from_status TEXT NOT NULL,
+  to_status TEXT NOT NULL,
+  note TEXT,
+  by_user_id TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS transitions_by_article ON transitions(article_id, at);
+CREATE TABLE IF NOT EXISTS versions (
+  id TEXT PRIMARY KEY,
+  article_id TEXT NOT NULL REFERENCES articles(id),
+  label TEXT NOT NULL,
+  cause TEXT NOT NULL,
+  author_id TEXT,
+  created_at TEXT NOT NULL,
+  word_count INTEGER NOT NULL,
+  headline TEXT NOT NULL,
+  dek TEXT NOT NULL,
+  text TEXT NOT NULL,
+  html TEXT NOT NULL,
+  state BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS versions_by_article ON versions(article_id, created_at);
+CREATE TABLE IF NOT EXISTS published (
+  article_id TEXT PRIMARY KEY REFERENCES articles(id),
+  slug TEXT NOT NULL UNIQUE,
+  first_published_at TEXT NOT NULL,
+  data TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS doc_snapshots (
   article_id TEXT PRIMARY KEY,

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ArticleRecord, SessionRecord, StoredDoc, Store, UserRecord } from '../store.ts';
+import type { ArticleRecord, PublishedRecord, SessionRecord, StoredDoc, Store, TransitionRecord, UserRecord, VersionRecord, VersionSummaryRecord } from '../store.ts';
 import { SQLITE_SCHEMA } from './schema.ts';
 
 /** Opens the embedded store: a file `copydesk.db` in `dataDir` (WAL), or in memory for ':memory:'. */
@@ -32,11 +32,35 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
     deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
     deleteUserSessions: db.prepare('DELETE FROM sessions WHERE user_id = ?'),
     insertArticle: db.prepare(
-      'INSERT INTO articles (id, headline, status, created_by, created_at, updated_at) VALUES (@id, @headline, @status, @createdBy, @createdAt, @updatedAt)',
+      `INSERT INTO articles (id, headline, dek, status, slug, section, tags, byline, assignees, deadline, word_count, created_by, created_at, updated_at, published_at)
+       VALUES (@id, @headline, @dek, @status, @slug, @section, @tags, @byline, @assignees, @deadline, @wordCount, @createdBy, @createdAt, @updatedAt, @publishedAt)`,
     ),
     article: db.prepare('SELECT * FROM articles WHERE id = ?'),
+    articleBySlug: db.prepare('SELECT * FROM articles WHERE slug = ?'),
     articles: db.prepare('SELECT * FROM articles ORDER BY updated_at DESC, id'),
-    updateArticle: db.prepare('UPDATE articles SET headline = @headline, status = @status, updated_at = @updatedAt WHERE id = @id'),
+    updateArticle: db.prepare(
+      `UPDATE articles SET headline = @headline, dek = @dek, status = @status, slug = @slug, section = @section, tags = @tags, byline = @byline,
+       assignees = @assignees, deadline = @deadline, word_count = @wordCount, updated_at = @updatedAt, published_at = @publishedAt WHERE id = @id`,
+    ),
+    insertTransition: db.prepare(
+      'INSERT INTO transitions (id, article_id, from_status, to_status, note, by_user_id, at) VALUES (@id, @articleId, @from, @to, @note, @byUserId, @at)',
+    ),
+    transitions: db.prepare('SELECT * FROM transitions WHERE article_id = ? ORDER BY at, rowid'),
+    insertVersion: db.prepare(
+      `INSERT INTO versions (id, article_id, label, cause, author_id, created_at, word_count, headline, dek, text, html, state)
+       VALUES (@id, @articleId, @label, @cause, @authorId, @createdAt, @wordCount, @headline, @dek, @text, @html, @state)`,
+    ),
+    versions: db.prepare(
+      'SELECT id, article_id, label, cause, author_id, created_at, word_count FROM versions WHERE article_id = ? ORDER BY created_at DESC, rowid DESC',
+    ),
+    version: db.prepare('SELECT * FROM versions WHERE article_id = ? AND id = ?'),
+    upsertPublished: db.prepare(
+      `INSERT INTO published (article_id, slug, first_published_at, data) VALUES (@articleId, @slug, @firstPublishedAt, @data)
+       ON CONFLICT(article_id) DO UPDATE SET slug = excluded.slug, data = excluded.data`,
+    ),
+    published: db.prepare('SELECT data FROM published WHERE article_id = ?'),
+    publishedBySlug: db.prepare('SELECT data FROM published WHERE slug = ?'),
+    publishedAll: db.prepare('SELECT data FROM published ORDER BY first_published_at DESC'),
     insertUpdate: db.prepare('INSERT INTO doc_updates (article_id, data) VALUES (?, ?)'),
     snapshot: db.prepare('SELECT data FROM doc_snapshots WHERE article_id = ?'),
     updates: db.prepare('SELECT seq, data FROM doc_updates WHERE article_id = ? ORDER BY seq'),
@@ -99,10 +123,13 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
     },
     articles: {
       async create(article) {
-        q.insertArticle.run(article);
+        q.insertArticle.run(fromArticle(article));
       },
       async get(id) {
         return toArticle(q.article.get(id));
+      },
+      async findBySlug(slug) {
+        return toArticle(q.articleBySlug.get(slug));
       },
       async list() {
         return (q.articles.all() as ArticleRow[]).map((row) => toArticle(row)!);
@@ -111,8 +138,50 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
         const current = toArticle(q.article.get(id));
         if (!current) return null;
         const next = { ...current, ...patch };
-        q.updateArticle.run(next);
+        q.updateArticle.run(fromArticle(next));
         return next;
+      },
+    },
+    transitions: {
+      async append(transition) {
+        q.insertTransition.run(transition);
+      },
+      async list(articleId) {
+        return (q.transitions.all(articleId) as TransitionRow[]).map(toTransition);
+      },
+    },
+    versions: {
+      async create(version) {
+        q.insertVersion.run(version);
+      },
+      async list(articleId) {
+        return (q.versions.all(articleId) as VersionRow[]).map(toVersionSummary);
+      },
+      async get(articleId, id) {
+        const row = q.version.get(articleId, id) as VersionRow | undefined;
+        if (!row) return null;
+        return {
+          ...toVersionSummary(row),
+          headline: row.headline!,
+          dek: row.dek!,
+          text: row.text!,
+          html: row.html!,
+          state: new Uint8Array(row.state!),
+        } satisfies VersionRecord;
+      },
+    },
+    published: {
+      async put(page) {
+        q.upsertPublished.run({ articleId: page.articleId, slug: page.slug, firstPublishedAt: page.firstPublishedAt, data: JSON.stringify(page) });
+      },
+      async get(articleId) {
+        return toPublished(q.published.get(articleId));
+      },
+      async getBySlug(slug) {
+        return toPublished(q.publishedBySlug.get(slug));
+      },
+      async list() {
+        return (q.publishedAll.all() as Array<{ data: string }>).map((row) => toPublished(row)!);
       },
     },
     docs: {
@@ -156,10 +225,56 @@ interface UserRow {
 interface ArticleRow {
   id: string;
   headline: string;
+  dek: string;
   status: ArticleRecord['status'];
+  slug: string;
+  section: ArticleRecord['section'];
+  tags: string;
+  byline: string;
+  assignees: string;
+  deadline: string | null;
+  word_count: number;
   created_by: string;
   created_at: string;
   updated_at: string;
+  published_at: string | null;
+}
+interface TransitionRow {
+  id: string;
+  article_id: string;
+  from_status: TransitionRecord['from'];
+  to_status: TransitionRecord['to'];
+  note: string | null;
+  by_user_id: string;
+  at: string;
+}
+interface VersionRow {
+  id: string;
+  article_id: string;
+  label: string;
+  cause: VersionRecord['cause'];
+  author_id: string | null;
+  created_at: string;
+  word_count: number;
+  headline?: string;
+  dek?: string;
+  text?: string;
+  html?: string;
+  state?: Buffer;
+}
+
+function fromArticle(a: ArticleRecord) {
+  return { ...a, tags: JSON.stringify(a.tags), byline: JSON.stringify(a.byline), assignees: JSON.stringify(a.assignees) };
+}
+function toTransition(r: TransitionRow): TransitionRecord {
+  return { id: r.id, articleId: r.article_id, from: r.from_status, to: r.to_status, note: r.note, byUserId: r.by_user_id, at: r.at };
+}
+function toVersionSummary(r: VersionRow): VersionSummaryRecord {
+  return { id: r.id, articleId: r.article_id, label: r.label, cause: r.cause, authorId: r.author_id, createdAt: r.created_at, wordCount: r.word_count };
+}
+function toPublished(row: unknown): PublishedRecord | null {
+  const r = row as { data: string } | undefined;
+  return r ? (JSON.parse(r.data) as PublishedRecord) : null;
 }
 
 function toUser(row: unknown): UserRecord | null {
@@ -175,5 +290,21 @@ function toSession(row: unknown): SessionRecord | null {
 function toArticle(row: unknown): ArticleRecord | null {
   const r = row as ArticleRow | undefined;
   if (!r) return null;
-  return { id: r.id, headline: r.headline, status: r.status, createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at };
+  return {
+    id: r.id,
+    headline: r.headline,
+    dek: r.dek,
+    status: r.status,
+    slug: r.slug,
+    section: r.section,
+    tags: JSON.parse(r.tags) as string[],
+    byline: JSON.parse(r.byline) as string[],
+    assignees: JSON.parse(r.assignees) as string[],
+    deadline: r.deadline,
+    wordCount: r.word_count,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    publishedAt: r.published_at,
+  };
 }
