@@ -1,9 +1,13 @@
+import { lazy, Suspense } from 'react';
 import { BrowserRouter, Link, Route, Routes } from 'react-router';
 import { AuthProvider } from './features/auth/AuthContext.tsx';
 import { LoginPage } from './features/auth/LoginPage.tsx';
 import { RequireAuth } from './features/auth/RequireAuth.tsx';
 import { DeskPage } from './features/desk/DeskPage.tsx';
-import { EditorPage } from './features/editor/EditorPage.tsx';
+import { FullPageMessage } from './components/FullPageMessage.tsx';
+
+// The editor (Tiptap, ProseMirror, Yjs) is most of the code: load it only when an article opens.
+const EditorPage = lazy(() => import('./features/editor/EditorPage.tsx').then((m) => ({ default: m.EditorPage })));
 
 function PageNotFound() {
   return (
@@ -30,7 +34,14 @@ export function App() {
           <Route path="/login" element={<LoginPage />} />
           <Route element={<RequireAuth />}>
             <Route path="/" element={<DeskPage />} />
-            <Route path="/articles/:id" element={<EditorPage />} />
+            <Route
+              path="/articles/:id"
+              element={
+                <Suspense fallback={<FullPageMessage busy>Opening article…</FullPageMessage>}>
+                  <EditorPage />
+                </Suspense>
+              }
+            />
           </Route>
           <Route path="*" element={<PageNotFound />} />
         </Routes>

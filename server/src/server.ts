@@ -18,7 +18,8 @@ import { PresenceCountExtension } from './collab/extensions/presence-count.ts';
 import { VersionAutosaveExtension } from './collab/extensions/version-autosave.ts';
 import { VersionService } from './newsroom/versions.ts';
 import { People } from './newsroom/people.ts';
-import { createRealtimeServer, type RealtimeServer } from './realtime/socket-server.ts';
+import { createRealtimeServer, registerRealtimeModules, type RealtimeServer } from './realtime/socket-server.ts';
+import { deskRealtime } from './realtime/desk.ts';
 
 export interface RunningServer {
   url: string;
@@ -68,7 +69,8 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
 
   const http = createServer(createApp(ctx));
   collab.attach(http);
-  const io = createRealtimeServer(http, ctx, presence);
+  const io = createRealtimeServer(http, ctx);
+  registerRealtimeModules(io, [deskRealtime(io, ctx, presence)]);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

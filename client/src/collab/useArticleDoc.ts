@@ -70,6 +70,8 @@ export function useArticleDoc(articleId: string): ArticleDocState {
     const doc = new Y.Doc();
     const provider = new WebsocketProvider(wsUrl(COLLAB_PATH), articleId, doc, {
       maxBackoffTime: 5000,
+      // The server is the only path between replicas: a read-only tab must not leak edits to another tab.
+      disableBc: true,
       shouldReconnect: (event) => !TERMINAL.has(event.code),
     });
     const persistence = new IndexeddbPersistence(`copydesk:${user.id}:${articleId}`, doc);

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, type ChangeEvent, type KeyboardEvent, type RefObject } from 'react';
 import * as Y from 'yjs';
-import { applyTextDiff, transformIndex } from './textDiff.ts';
+import { replaceText } from '@copydesk/article-doc';
+import { transformIndex } from './caret.ts';
 
 type TextControl = HTMLInputElement | HTMLTextAreaElement;
 
@@ -31,11 +32,17 @@ export function useYText<T extends TextControl>(ytext: Y.Text | null, options: Y
     optionsRef.current = options;
   });
 
-  const undoManager = useMemo(
-    () => (ytext ? new Y.UndoManager(ytext, { trackedOrigins: new Set([origin]), captureTimeout: 600 }) : null),
-    [ytext, origin],
-  );
-  useEffect(() => () => undoManager?.destroy(), [undoManager]);
+  // Created in an effect (not a memo) so React's mount/unmount/remount in StrictMode gets a live one.
+  const undoRef = useRef<Y.UndoManager | null>(null);
+  useEffect(() => {
+    if (!ytext) return;
+    const undoManager = new Y.UndoManager(ytext, { trackedOrigins: new Set([origin]), captureTimeout: 600 });
+    undoRef.current = undoManager;
+    return () => {
+      undoManager.destroy();
+      if (undoRef.current === undoManager) undoRef.current = null;
+    };
+  }, [ytext, origin]);
 
   useEffect(() => {
     const el = ref.current;
@@ -73,7 +80,7 @@ export function useYText<T extends TextControl>(ytext: Y.Text | null, options: Y
           el.setSelectionRange(at, at);
         }
       }
-      applyTextDiff(ytext, el.value, origin, el.selectionEnd ?? undefined);
+      replaceText(ytext, el.value, { origin, caret: el.selectionEnd ?? undefined });
       optionsRef.current.onText?.(el.value);
     },
     [ytext, origin],
@@ -81,6 +88,7 @@ export function useYText<T extends TextControl>(ytext: Y.Text | null, options: Y
 
   const onKeyDown = useCallback(
     (event: KeyboardEvent<T>) => {
+      const undoManager = undoRef.current;
       if (!undoManager || event.currentTarget.readOnly) return;
       const mod = event.metaKey || event.ctrlKey;
       if (!mod || event.altKey) return;
@@ -93,7 +101,7 @@ export function useYText<T extends TextControl>(ytext: Y.Text | null, options: Y
         undoManager.redo();
       }
     },
-    [undoManager],
+    [],
   );
 
   return { ref, onChange, onKeyDown };

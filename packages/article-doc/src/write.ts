@@ -31,16 +31,19 @@ export function createArticleDoc(content: ArticleContent): Y.Doc {
 }
 
 /**
- * Replaces a meta field's text with `next`, touching only the changed middle so that
- * concurrent edits elsewhere in the field survive.
+ * Turns `text` into `next` by touching only the changed middle (common prefix and suffix are
+ * kept), so concurrent edits elsewhere in the text survive. `caret` (the caret after a local
+ * edit) disambiguates repeated characters: typing "a" into "aa" at the start inserts at 0, not 2.
  */
-export function writeMetaText(doc: Y.Doc, field: MetaField, next: string): void {
-  const text = getMetaText(doc, field);
-  if (!text) throw new Error(`article doc has no ${field}; call initArticleDoc first`);
+export function replaceText(text: Y.Text, next: string, options: { origin?: unknown; caret?: number } = {}): void {
   const current = text.toString();
   if (current === next) return;
+  const added = next.length - current.length;
+  const common = Math.min(current.length, next.length);
+  // The prefix may not extend past the edit point (the caret minus what was inserted).
+  const maxPrefix = options.caret === undefined ? common : Math.max(0, Math.min(common, options.caret - Math.max(0, added)));
   let start = 0;
-  while (start < current.length && start < next.length && current[start] === next[start]) start++;
+  while (start < maxPrefix && current[start] === next[start]) start++;
   let endCurrent = current.length;
   let endNext = next.length;
   while (endCurrent > start && endNext > start && current[endCurrent - 1] === next[endNext - 1]) {
@@ -53,10 +56,19 @@ export function writeMetaText(doc: Y.Doc, field: MetaField, next: string): void 
     endCurrent++;
     endNext++;
   }
-  doc.transact(() => {
+  const apply = () => {
     if (endCurrent > start) text.delete(start, endCurrent - start);
     if (endNext > start) text.insert(start, next.slice(start, endNext));
-  });
+  };
+  if (text.doc) text.doc.transact(apply, options.origin ?? null);
+  else apply();
+}
+
+/** Replaces a meta field's text with `next`, touching only the changed middle. */
+export function writeMetaText(doc: Y.Doc, field: MetaField, next: string): void {
+  const text = getMetaText(doc, field);
+  if (!text) throw new Error(`article doc has no ${field}; call initArticleDoc first`);
+  replaceText(text, next);
 }
 
 function isHighSurrogate(code: number): boolean {

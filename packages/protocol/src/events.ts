@@ -1,31 +1,27 @@
-import type { Article } from './articles.ts';
 import type { ErrorBody } from './errors.ts';
+import type { DeskClientEvents, DeskServerEvents } from './desk-events.ts';
+import type { CommentClientEvents, CommentServerEvents } from './comment-events.ts';
+import type { PresenceClientEvents, PresenceServerEvents } from './presence-events.ts';
 
 /** The result an `ack` callback receives: ok with a payload, or a typed error. */
 export type AckResult<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+export type Ack<T extends object = object> = (result: AckResult<T>) => void;
 
-/** How many people are in an article right now (desk badges). */
-export interface ArticlePresenceCount {
-  articleId: string;
-  editors: number;
-}
-
-/** Server → client Socket.IO events. */
-export interface ServerToClientEvents {
-  'article:created': (article: Article) => void;
-  'article:updated': (article: Article) => void;
-  'article:presence': (count: ArticlePresenceCount) => void;
-}
-
-/** Client → server Socket.IO events. */
-export interface ClientToServerEvents {
-  /** Join the newsroom desk feed (writers and leads). */
-  'desk:subscribe': (ack: (result: AckResult<{ articles: Article[]; presence: ArticlePresenceCount[] }>) => void) => void;
-  'desk:unsubscribe': () => void;
-}
+/**
+ * Socket.IO event maps, composed from one file per feature. The server is
+ * `Server<ClientToServerEvents, ServerToClientEvents>`, the client `Socket<ServerToClientEvents, ClientToServerEvents>`.
+ */
+export interface ServerToClientEvents extends DeskServerEvents, CommentServerEvents, PresenceServerEvents {}
+export interface ClientToServerEvents extends DeskClientEvents, CommentClientEvents, PresenceClientEvents {}
 
 /** Room names, built in one place so server modules agree. */
 export const Rooms = {
   desk: 'desk',
+  /** Editorial events of one article (metadata, transitions): writers and leads. */
   article: (articleId: string) => `article:${articleId}`,
+  /** Public reader comments of one article. */
+  comments: (articleId: string) => `comments:${articleId}`,
+  moderation: 'moderation',
+  presenceBoard: 'presence-board',
+  user: (userId: string) => `user:${userId}`,
 } as const;

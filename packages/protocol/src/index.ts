@@ -4,3 +4,6 @@ export * from './users.ts';
 export * from './articles.ts';
 export * from './health.ts';
 export * from './events.ts';
+export * from './desk-events.ts';
+export * from './comment-events.ts';
+export * from './presence-events.ts';

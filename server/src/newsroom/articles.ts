@@ -10,7 +10,7 @@ import {
   type UpdateArticleMetaRequest,
 } from '@copydesk/protocol';
 import { HttpError } from '../http/errors.ts';
-import type { ArticleRecord, PublishedRecord, Store, UserRecord } from '../storage/store.ts';
+import type { ArticleRecord, PublishedRecord, Store, TransitionRecord, UserRecord } from '../storage/store.ts';
 import type { NewsroomEvents } from './events.ts';
 import { can, readOnlyReason } from '../auth/permissions.ts';
 import { checkTransition } from './workflow.ts';
@@ -162,7 +162,7 @@ export class ArticleService {
     }
     if (to === 'killed') await this.kill(record, note!, now);
 
-    await this.store.transitions.append({ id: randomUUID(), articleId: id, from: record.status, to, note: note?.trim() || null, byUserId: user.id, at: now });
+    await this.recordTransition({ id: randomUUID(), articleId: id, from: record.status, to, note: note?.trim() || null, byUserId: user.id, at: now });
     const updated = (await this.store.articles.update(id, patch))!;
     const label = record.status === 'published' && to === 'published' ? 'Correction published' : STATUS_LABELS[to];
     await this.versions?.take(id, { cause: to === 'published' ? 'publish' : 'transition', label, authorId: user.id });
@@ -170,11 +170,17 @@ export class ArticleService {
     return this.announce(updated);
   }
 
+  private async recordTransition(transition: TransitionRecord): Promise<void> {
+    await this.store.transitions.append(transition);
+    const { byUserId, ...rest } = transition;
+    this.events.emit('article:transition', { ...rest, by: await this.people.person(byUserId) });
+  }
+
   /** Restores appear in the article's timeline as a same-status entry with a note. */
   async recordRestore(id: string, user: UserRecord, label: string): Promise<void> {
     const record = await this.requireRecord(id);
     const at = new Date().toISOString();
-    await this.store.transitions.append({ id: randomUUID(), articleId: id, from: record.status, to: record.status, note: label, byUserId: user.id, at });
+    await this.recordTransition({ id: randomUUID(), articleId: id, from: record.status, to: record.status, note: label, byUserId: user.id, at });
     await this.announce((await this.store.articles.update(id, { updatedAt: at }))!);
   }
 

@@ -7,6 +7,7 @@ import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { BODY, DEK, HEADLINE, getMetaText, wordCount } from '@copydesk/article-doc';
 import { useYText } from '../../collab/useYText.ts';
+import { useAutoGrow } from '../../lib/autoGrow.ts';
 import type { AwarenessUser } from '../../collab/awarenessUser.ts';
 import { Toolbar } from './Toolbar.tsx';
 import { isSafeLink } from './links.ts';
@@ -48,8 +49,16 @@ export function ArticleEditor({ doc, provider, me, readOnly, onHeadline }: Props
   // The server creates these Y.Texts with the article; the page mounts us only once they exist.
   const headlineText = getMetaText(doc, HEADLINE);
   const dekText = getMetaText(doc, DEK);
-  const headline = useYText<HTMLTextAreaElement>(headlineText, { normalize: oneLine, onText: onHeadline });
-  const dek = useYText<HTMLTextAreaElement>(dekText);
+  const headline = useYText<HTMLTextAreaElement>(headlineText, {
+    normalize: oneLine,
+    onText: (value) => {
+      growHeadline();
+      onHeadline?.(value);
+    },
+  });
+  const dek = useYText<HTMLTextAreaElement>(dekText, { onText: () => growDek() });
+  const growHeadline = useAutoGrow(headline.ref);
+  const growDek = useAutoGrow(dek.ref);
   const words = useWordCount(doc);
 
   const editor = useEditor(
@@ -58,6 +67,8 @@ export function ArticleEditor({ doc, provider, me, readOnly, onHeadline }: Props
         StarterKit.configure({
           // Collaboration brings Yjs undo (each writer undoes only their own changes).
           undoRedo: false,
+          // A trailing empty paragraph that every client appends on its own duplicates under Yjs.
+          trailingNode: false,
           heading: { levels: [2, 3] },
           link: {
             openOnClick: false,
@@ -123,7 +134,7 @@ export function ArticleEditor({ doc, provider, me, readOnly, onHeadline }: Props
           className="dek-input"
           aria-label="Dek"
           placeholder="Dek — one or two sentences that sell the story"
-          rows={2}
+          rows={1}
           spellCheck
           readOnly={readOnly}
           onChange={dek.onChange}

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useEditorState, type Editor } from '@tiptap/react';
 import { isSafeLink } from './links.ts';
 
@@ -35,6 +35,11 @@ const mod = isMac ? '⌘' : 'Ctrl+';
 
 export function Toolbar({ editor, readOnly }: { editor: Editor; readOnly: boolean }) {
   const [linkError, setLinkError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!linkError) return;
+    const timer = window.setTimeout(() => setLinkError(null), 6000);
+    return () => window.clearTimeout(timer);
+  }, [linkError]);
   const s = useEditorState({
     editor,
     selector: ({ editor: e }) => ({
@@ -143,9 +148,8 @@ function NumberedIcon() {
 }
 function QuoteIcon() {
   return (
-    <svg {...svg}>
-      <path d="M7 7h4v4c0 3-1.5 5-4 6" />
-      <path d="M14 7h4v4c0 3-1.5 5-4 6" />
+    <svg {...svg} fill="currentColor" stroke="none">
+      <path d="M9.6 6.2C6.4 7.6 4.5 10.2 4.5 13.6c0 2.4 1.4 4.1 3.4 4.1 1.7 0 3-1.3 3-3 0-1.6-1.1-2.8-2.7-2.8-.3 0-.6 0-.8.1.3-1.7 1.6-3.3 3.2-4.3l-1-1.5Zm8.5 0c-3.2 1.4-5.1 4-5.1 7.4 0 2.4 1.4 4.1 3.4 4.1 1.7 0 3-1.3 3-3 0-1.6-1.1-2.8-2.7-2.8-.3 0-.6 0-.8.1.3-1.7 1.6-3.3 3.2-4.3l-1-1.5Z" />
     </svg>
   );
 }
