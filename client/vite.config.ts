@@ -17,6 +17,8 @@ export default defineConfig({
     proxy: {
       '/api': { target: SERVER },
       '/healthz': { target: SERVER },
+      '/news': { target: SERVER },
+      '/news-assets': { target: SERVER },
       '/collab': { target: SERVER, ws: true },
       '/socket.io': { target: SERVER, ws: true },
     },
@@ -25,6 +27,8 @@ export default defineConfig({
     proxy: {
       '/api': { target: SERVER },
       '/healthz': { target: SERVER },
+      '/news': { target: SERVER },
+      '/news-assets': { target: SERVER },
       '/collab': { target: SERVER, ws: true },
       '/socket.io': { target: SERVER, ws: true },
     },

@@ -1,0 +1,70 @@
+import WebSocket from 'ws';
+import type * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { HocuspocusProvider } from '@hocuspocus/provider';
+import type { ClientConn } from './servers/types.ts';
+
+/** A `ws` WebSocket class that sends extra headers (the Copydesk session cookie) on the upgrade. */
+export function wsWithHeaders(headers: Record<string, string>): typeof WebSocket {
+  return class HeaderWebSocket extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, { headers });
+    }
+  };
+}
+
+/** y-websocket 3 `WebsocketProvider` in Node (used for Copydesk and the reference y-websocket server). */
+export function yWebsocketClient(
+  serverUrl: string,
+  room: string,
+  doc: Y.Doc,
+  headers?: Record<string, string>,
+): ClientConn {
+  const provider = new WebsocketProvider(serverUrl, room, doc, {
+    WebSocketPolyfill: (headers ? wsWithHeaders(headers) : WebSocket) as unknown as typeof globalThis.WebSocket,
+    // Node 20 has a global BroadcastChannel: without this, clients in this one process would
+    // sync with each other without the server.
+    disableBc: true,
+    maxBackoffTime: 1000,
+  });
+  const whenSynced = new Promise<void>((resolve) => {
+    if (provider.synced) return resolve();
+    const on = (synced: boolean): void => {
+      if (synced) {
+        provider.off('sync', on);
+        resolve();
+      }
+    };
+    provider.on('sync', on);
+  });
+  return {
+    doc,
+    whenSynced,
+    bufferedAmount: () => (provider.ws as unknown as WebSocket | null)?.bufferedAmount ?? 0,
+    destroy: () => provider.destroy(),
+  };
+}
+
+/** `@hocuspocus/provider` (same major as the server) in Node. */
+export function hocuspocusClient(url: string, name: string, doc: Y.Doc): ClientConn {
+  let resolveSynced!: () => void;
+  const whenSynced = new Promise<void>((r) => (resolveSynced = r));
+  const provider = new HocuspocusProvider({
+    url,
+    name,
+    document: doc,
+    WebSocketPolyfill: WebSocket,
+    onSynced: ({ state }) => {
+      if (state) resolveSynced();
+    },
+  });
+  return {
+    doc,
+    whenSynced,
+    bufferedAmount: () => {
+      const ws = (provider.configuration.websocketProvider as unknown as { webSocket: WebSocket | null }).webSocket;
+      return ws?.bufferedAmount ?? 0;
+    },
+    destroy: () => provider.destroy(),
+  };
+}

@@ -1,0 +1,139 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { yWebsocketClient } from '../clients.ts';
+import type { BenchServer, ServerSpec } from './types.ts';
+import { freePort, httpOk, spawnNode, stopChild, type Child } from './child.ts';
+import { sleep } from '../util.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const COPYDESK_SERVER_DIR = join(here, '..', '..', '..', 'server');
+const MAIN = join(COPYDESK_SERVER_DIR, 'src', 'main.ts');
+
+/** Idle-unload delay we ask Copydesk for, so memory/storage checks don't wait long. */
+const IDLE_UNLOAD_MS = 500;
+
+export interface CopydeskOptions {
+  /**
+   * Redis mode hook: when set, passed to the server as REDIS_URL (a local 127.0.0.1 Redis only).
+   * Copydesk's Redis mode is not implemented yet; enable with `--servers copydesk-redis`.
+   */
+  redisUrl?: string;
+}
+
+function create(id: string, label: string, opts: CopydeskOptions): BenchServer {
+  let child: Child | null = null;
+  let port = 0;
+  let cookie = '';
+  const dir = mkdtempSync(join(tmpdir(), 'bench-copydesk-'));
+  const base = (): string => `http://127.0.0.1:${port}`;
+
+  async function login(): Promise<void> {
+    const res = await fetch(`${base()}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'alice', password: 'copydesk' }),
+    });
+    if (!res.ok) throw new Error(`Copydesk login failed: ${res.status} ${await res.text()}`);
+    const set = res.headers.getSetCookie().find((c) => c.startsWith('copydesk_session='));
+    if (!set) throw new Error('Copydesk login: no copydesk_session cookie in Set-Cookie');
+    cookie = set.split(';')[0]!;
+  }
+
+  return {
+    id,
+    label,
+    persistent: true,
+    unloadsDocs: true,
+    unloadWaitMs: IDLE_UNLOAD_MS + 1500,
+    notes: [
+      `Copydesk server (server/src/main.ts via node --import tsx), embedded SQLite store, DOC_IDLE_UNLOAD_MS=${IDLE_UNLOAD_MS}, LOG_LEVEL=warn`,
+      ...(opts.redisUrl ? [`Redis mode: REDIS_URL=${opts.redisUrl}`] : []),
+    ],
+    pid: () => child?.pid ?? null,
+    async start() {
+      port = await freePort();
+      const env: Record<string, string> = {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dir,
+        SEED_DEMO: 'true',
+        LOG_LEVEL: 'warn',
+        DOC_IDLE_UNLOAD_MS: String(IDLE_UNLOAD_MS),
+        NODE_ENV: 'production',
+      };
+      if (opts.redisUrl) env.REDIS_URL = opts.redisUrl;
+      child = await spawnNode({
+        args: ['--import', 'tsx', 'src/main.ts'],
+        cwd: COPYDESK_SERVER_DIR,
+        env,
+        ready: httpOk(`http://127.0.0.1:${port}/healthz`),
+        readyTimeoutMs: 60_000,
+      });
+      await login();
+    },
+    async stop() {
+      if (child) await stopChild(child);
+      child = null;
+    },
+    async createDoc(hint) {
+      // bounded retry on 429 (rate limiting) — reported, never unbounded
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const res = await fetch(`${base()}/api/articles`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie },
+          body: JSON.stringify({ headline: `bench ${hint}` }),
+        });
+        if (res.status === 201 || res.ok) {
+          const body = (await res.json()) as { id?: string; article?: { id: string } };
+          const articleId = body.id ?? body.article?.id;
+          if (!articleId) throw new Error(`POST /api/articles: no id in ${JSON.stringify(body)}`);
+          return articleId;
+        }
+        if (res.status === 429) {
+          rateLimited++;
+          await sleep(Math.min(2000, 50 * 2 ** attempt));
+          continue;
+        }
+        throw new Error(`POST /api/articles failed: ${res.status} ${await res.text()}`);
+      }
+      throw new Error('POST /api/articles: still rate-limited after 20 attempts');
+    },
+    connect: (docName, doc) => yWebsocketClient(`ws://127.0.0.1:${port}/collab`, docName, doc, { cookie }),
+    dataDir: () => dir,
+    async cleanup() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Count of 429 answers seen while creating articles (reported). */
+export let rateLimited = 0;
+
+function copydeskUnavailable(): string | null {
+  if (!existsSync(MAIN)) return `server/src/main.ts does not exist yet`;
+  return null;
+}
+
+export const copydesk: ServerSpec = {
+  id: 'copydesk',
+  label: 'Copydesk /collab (SQLite)',
+  quick: true,
+  full: true,
+  unavailable: copydeskUnavailable,
+  create: () => create('copydesk', 'Copydesk /collab (SQLite)', {}),
+};
+
+/** Hook for Copydesk's Redis mode (not implemented in the server yet; opt-in). */
+export const copydeskRedis: ServerSpec = {
+  id: 'copydesk-redis',
+  label: 'Copydesk /collab (Redis mode)',
+  quick: false,
+  full: false,
+  unavailable: copydeskUnavailable,
+  create: () =>
+    create('copydesk-redis', 'Copydesk /collab (Redis mode)', {
+      redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    }),
+};
