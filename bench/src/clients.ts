@@ -1,11 +1,11 @@
 import WebSocket from 'ws';
 import type * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { HocuspocusProvider } from '@hocuspocus/provider';
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type { ClientConn } from './servers/types.ts';
 
 /** A `ws` WebSocket class that sends extra headers (the Copydesk session cookie) on the upgrade. */
-export function wsWithHeaders(headers: Record<string, string>): typeof WebSocket {
+export function wsWithHeaders(headers: Record<string, string>): new (url: string | URL, protocols?: string | string[]) => WebSocket {
   return class HeaderWebSocket extends WebSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols, { headers });
@@ -49,22 +49,24 @@ export function yWebsocketClient(
 export function hocuspocusClient(url: string, name: string, doc: Y.Doc): ClientConn {
   let resolveSynced!: () => void;
   const whenSynced = new Promise<void>((r) => (resolveSynced = r));
+  // one socket per client, as with y-websocket (Hocuspocus could multiplex docs over one socket)
+  const socket = new HocuspocusProviderWebsocket({ url, WebSocketPolyfill: WebSocket });
   const provider = new HocuspocusProvider({
-    url,
+    websocketProvider: socket,
     name,
     document: doc,
-    WebSocketPolyfill: WebSocket,
     onSynced: ({ state }) => {
       if (state) resolveSynced();
     },
   });
+  provider.attach();
   return {
     doc,
     whenSynced,
-    bufferedAmount: () => {
-      const ws = (provider.configuration.websocketProvider as unknown as { webSocket: WebSocket | null }).webSocket;
-      return ws?.bufferedAmount ?? 0;
+    bufferedAmount: () => (socket.webSocket as unknown as WebSocket | null)?.bufferedAmount ?? 0,
+    destroy: () => {
+      provider.destroy();
+      socket.destroy();
     },
-    destroy: () => provider.destroy(),
   };
 }

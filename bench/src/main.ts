@@ -4,8 +4,8 @@
  * reference Yjs servers (each in its own child process on 127.0.0.1), interleaved and repeated,
  * and writes bench/results/<date>.json + bench/results/latest.md (+ SVG charts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
@@ -13,7 +13,6 @@ import { makeConfig } from './config.ts';
 import { machineInfo } from './machine.ts';
 import { ALL_SERVERS, SUBJECT_ID } from './servers/index.ts';
 import type { BenchServer, ServerSpec } from './servers/types.ts';
-import { dirBytes } from './servers/child.ts';
 import { flatEdits, loadConcurrent, loadSequential, TRACE_ATTRIBUTION } from './traces.ts';
 import { log, now, sleep } from './util.ts';
 import type { BenchResults, RunRecord } from './results.ts';
@@ -24,7 +23,7 @@ import { join as joinWorkload } from './workloads/join.ts';
 import { concurrent } from './workloads/concurrent.ts';
 import { memory, type SeedArticle } from './workloads/memory.ts';
 import { churn } from './workloads/churn.ts';
-import { storage } from './workloads/storage.ts';
+import { storage, storageBaseline } from './workloads/storage.ts';
 import { comments } from './workloads/comments.ts';
 import type { WorkloadContext, WorkloadResult } from './workloads/types.ts';
 import { writeReport } from './report/markdown.ts';
@@ -57,6 +56,8 @@ const { values: args } = parseArgs({
     servers: { type: 'string' },
     only: { type: 'string' },
     out: { type: 'string' },
+    /** Regenerate latest.md + SVGs from an existing results JSON, without running anything. */
+    from: { type: 'string' },
   },
   allowPositionals: false,
 });
@@ -64,6 +65,15 @@ const { values: args } = parseArgs({
 const cfg = makeConfig(Boolean(args.quick), args.reps ? Number(args.reps) : undefined);
 const only = new Set<WorkloadId>((args.only?.split(',') as WorkloadId[] | undefined) ?? WORKLOADS);
 const outDir = args.out ?? RESULTS_DIR;
+
+/** Load is only ever sent to loopback addresses. */
+function assertLoopback(url: string): void {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  if (!(host === 'localhost' || host === '::1' || /^127\./.test(host))) {
+    throw new Error(`refusing non-loopback target ${url}`);
+  }
+}
+if (process.env.BENCH_REDIS_URL) assertLoopback(process.env.BENCH_REDIS_URL);
 
 function selectServers(): ServerSpec[] {
   if (args.servers) {
@@ -76,6 +86,12 @@ function selectServers(): ServerSpec[] {
 }
 
 async function main(): Promise<number> {
+  if (args.from) {
+    const results = JSON.parse(readFileSync(args.from, 'utf8')) as BenchResults;
+    const md = writeReport(results, dirname(args.from), basename(args.from));
+    console.log(md.summary);
+    return 0;
+  }
   const started = now();
   const date = new Date().toISOString();
   log(`mode=${cfg.quick ? 'quick' : 'full'} reps=${cfg.reps}`);
@@ -209,8 +225,7 @@ async function editingSession(
   // storage baseline: the data directory after a start/stop with no bench articles
   await server.start();
   await server.stop();
-  const dir = server.dataDir();
-  const baseline = dir ? dirBytes(dir) : 0;
+  const baseline = storageBaseline(server.dataDir());
   await server.start();
 
   const needArticle = ['throughput', 'join-warm', 'storage', 'join-cold'].some((w) => only.has(w as WorkloadId));
@@ -253,7 +268,8 @@ async function memorySession(rep: number, ctx: WorkloadContext, attempt: Attempt
   const { server } = ctx;
   await server.start(); // a fresh process, so RSS starts from idle
   await attempt(rep, server, 'memory', () => memory(ctx, seed));
-  await attempt(rep, server, 'churn', () => churn(ctx));
+  // the churn leak check is long (10 min per server in full mode): run it in the first repetition only
+  if (rep === 0) await attempt(rep, server, 'churn', () => churn(ctx));
   if (server.id === SUBJECT_ID) await attempt(rep, server, 'comments', async () => comments());
   await server.stop();
 }

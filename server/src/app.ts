@@ -9,6 +9,7 @@ import { errorHandler, notFoundRoute } from './http/errors.ts';
 import { loadUser } from './auth/middleware.ts';
 import { authRoutes, meRoutes } from './routes/auth/auth.routes.ts';
 import { articleRoutes } from './routes/articles/articles.routes.ts';
+import { userRoutes } from './routes/users/users.routes.ts';
 import { healthRoutes } from './routes/health/health.routes.ts';
 import { newsAssetRoutes, newsRoutes } from './routes/news/news.routes.ts';
 
@@ -57,6 +58,7 @@ export function createApp(ctx: AppContext): express.Express {
   api.use('/auth', authRoutes(ctx));
   api.use('/me', meRoutes());
   api.use('/articles', articleRoutes(ctx));
+  api.use('/users', userRoutes(ctx));
   api.use(notFoundRoute);
   app.use('/api', api);
 

@@ -35,10 +35,10 @@ export function lineChart(
   series: Series[],
   opts: { xLabel: string; yLabel: string; logY?: boolean; width?: number; height?: number },
 ): string {
-  const W = opts.width ?? 720;
+  const W = opts.width ?? 800;
   const H = opts.height ?? 400;
   const L = 70;
-  const R = 180;
+  const R = 240;
   const T = 40;
   const B = 50;
   const pts = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
@@ -100,10 +100,10 @@ export function barChart(
   groups: BarGroup[],
   opts: { ratio?: boolean; names: string[]; subtitle?: string; width?: number },
 ): string {
-  const W = opts.width ?? 760;
+  const W = opts.width ?? 900;
   const rowH = 16;
   const groupGap = 12;
-  const L = 250;
+  const L = 340;
   const R = 60;
   const T = opts.subtitle ? 62 : 44;
   const rows = groups.reduce((a, g) => a + g.bars.length, 0);

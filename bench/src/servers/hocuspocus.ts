@@ -31,7 +31,7 @@ function create(id: string, label: string, sqlite: boolean): BenchServer {
     persistent: sqlite,
     unloadsDocs: true,
     // default debounce 2 s; with unloadImmediately (default) the store runs right on last disconnect
-    unloadWaitMs: 2500,
+    unloadWaitMs: 1500,
     notes: sqlite
       ? ['@hocuspocus/server 3.4.4 + @hocuspocus/extension-sqlite 3.4.4 (sqlite3 5.1.7), default debounce 2 s / maxDebounce 10 s']
       : ['@hocuspocus/server 3.4.4, no extensions: a doc is dropped (and its content lost) when its last client leaves'],

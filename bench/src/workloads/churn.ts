@@ -51,7 +51,7 @@ export async function churn(ctx: WorkloadContext): Promise<WorkloadResult> {
   const loopS = (now() - t0) / 1000;
   stop = true;
   await sampler;
-  await sleep(server.unloadWaitMs + 1000);
+  await sleep(server.unloadWaitMs + (cfg.quick ? 300 : 5000));
   const end = procMem(pid).rssKiB / 1024;
   const warm = samples.filter(([t]) => t >= loopS * 0.2);
   const second = samples.filter(([t]) => t >= loopS * 0.5);

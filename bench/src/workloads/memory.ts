@@ -24,7 +24,7 @@ function rssMiB(pid: number): number {
 export async function memory(ctx: WorkloadContext, seed: SeedArticle): Promise<WorkloadResult> {
   const { server, cfg } = ctx;
   const pid = server.pid()!;
-  await sleep(500);
+  await sleep(cfg.quick ? 200 : 2000);
   const idle = rssMiB(pid);
   const conns: ClientConn[] = [];
   const names: string[] = [];
@@ -48,8 +48,8 @@ export async function memory(ctx: WorkloadContext, seed: SeedArticle): Promise<W
     }
   }
   const openMs = now() - t0;
-  await sleep(1500);
-  // spot-check that the server really holds the content (5 articles, via fresh clients)
+  await sleep(cfg.quick ? 500 : 3000);
+  // spot-check that the server really holds the content (3 articles, via fresh clients)
   for (const name of [names[0]!, names[Math.floor(names.length / 2)]!, names[names.length - 1]!]) {
     await timeToContent(server, name, seed.text, cfg.syncTimeoutMs).catch((e: Error) =>
       failures.push(`memory: article ${name} not served back: ${e.message}`),
@@ -58,7 +58,7 @@ export async function memory(ctx: WorkloadContext, seed: SeedArticle): Promise<W
   const open = rssMiB(pid);
   const peak = procMem(pid).hwmKiB / MiB;
   for (const c of conns) c.destroy();
-  await sleep(server.unloadWaitMs + 2000);
+  await sleep(server.unloadWaitMs + (cfg.quick ? 500 : 5000));
   const after = rssMiB(pid);
   return {
     metrics: {

@@ -1,22 +1,71 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { dirBytes } from '../servers/child.ts';
 import { m, type WorkloadContext, type WorkloadResult } from './types.ts';
 
+export interface StorageBaseline {
+  diskBytes: number;
+  /** SQLite payload bytes (dbstat) over every database file in the data dir, if any */
+  sqlitePayload: number | null;
+}
+
+function sqliteFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...sqliteFiles(p));
+    else if (/\.(db|sqlite|sqlite3)$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+/** Sum of live payload bytes in all SQLite databases under `dir` (the dbstat virtual table). */
+function sqlitePayload(dir: string): number | null {
+  const files = sqliteFiles(dir);
+  if (files.length === 0) return null;
+  let total = 0;
+  for (const f of files) {
+    const db = new Database(f, { readonly: true, fileMustExist: true });
+    try {
+      const row = db.prepare('SELECT SUM(payload) AS payload FROM dbstat').get() as { payload: number | null };
+      total += row.payload ?? 0;
+    } finally {
+      db.close();
+    }
+  }
+  return total;
+}
+
+export function storageBaseline(dir: string | null): StorageBaseline {
+  if (!dir) return { diskBytes: 0, sqlitePayload: null };
+  return { diskBytes: dirBytes(dir), sqlitePayload: sqlitePayload(dir) };
+}
+
 /**
- * (f) bytes on disk for the typed automerge-paper article after the server unloaded (compacted)
- * it and shut down cleanly, compared with the Yjs V2 encoding of the final doc
+ * (f) storage for the typed automerge-paper article, measured after the server unloaded
+ * (compacted) it and was stopped cleanly, relative to a start/stop of the same server with no
+ * bench articles, and compared with the Yjs V2 encoding of the final doc
  * (`Y.encodeStateAsUpdateV2` of the writer's replica, full history incl. tombstones).
- * Bytes = growth of the server's data directory (apparent file sizes) over its size after a
- * start/stop with no articles.
+ *  - on disk: growth of the data directory (apparent file sizes; includes SQLite free pages
+ *    and LevelDB logs — what the disk actually holds);
+ *  - live (SQLite stores only): growth of the payload bytes of all rows (dbstat), i.e. what the
+ *    store keeps for the article after compaction, without free pages.
  */
-export function storage(ctx: WorkloadContext, baselineBytes: number, v2Bytes: number): WorkloadResult {
+export function storage(ctx: WorkloadContext, baseline: StorageBaseline, v2Bytes: number): WorkloadResult {
   const dir = ctx.server.dataDir();
   if (!dir) return { metrics: {}, skipped: 'in-memory server: nothing on disk' };
-  const bytes = dirBytes(dir) - baselineBytes;
-  return {
-    metrics: {
-      bytes: m('bytes on disk for the article', bytes, 'B', 'lower'),
-      v2: m('Yjs V2 encoding of the final doc', v2Bytes, 'B', 'lower'),
-      overV2: m('on disk / V2 size', bytes / v2Bytes, '×', 'lower'),
-    },
+  const disk = dirBytes(dir) - baseline.diskBytes;
+  const metrics: WorkloadResult['metrics'] = {
+    bytes: m('bytes on disk for the article (dir growth)', disk, 'B', 'lower'),
+    v2: m('Yjs V2 encoding of the final doc', v2Bytes, 'B', 'lower'),
+    overV2: m('on disk / V2 size', disk / v2Bytes, '×', 'lower'),
   };
+  const payload = sqlitePayload(dir);
+  if (payload !== null && baseline.sqlitePayload !== null) {
+    const live = payload - baseline.sqlitePayload;
+    metrics.liveBytes = m('live SQLite payload for the article', live, 'B', 'lower');
+    metrics.liveOverV2 = m('live SQLite payload / V2 size', live / v2Bytes, '×', 'lower');
+  }
+  return { metrics };
 }

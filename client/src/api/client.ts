@@ -64,6 +64,7 @@ async function request<T>(method: Method, path: string, body?: unknown, signal?:
 export const http = {
   get: <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, signal),
   post: <T>(path: string, body?: unknown, signal?: AbortSignal) => request<T>('POST', path, body, signal),
+  patch: <T>(path: string, body?: unknown, signal?: AbortSignal) => request<T>('PATCH', path, body, signal),
 };
 
 export function isApiClientError(error: unknown): error is ApiClientError {

@@ -1,4 +1,18 @@
-import type { Article, ArticleListResponse, CreateArticleRequest, LoginRequest, LoginResponse, PublicUser } from '@copydesk/protocol';
+import type {
+  Article,
+  ArticleListResponse,
+  ArticleStatus,
+  CreateArticleRequest,
+  DiffPart,
+  LoginRequest,
+  LoginResponse,
+  PublicUser,
+  Transition,
+  TransitionRequest,
+  UpdateArticleMetaRequest,
+  VersionDetail,
+  VersionSummary,
+} from '@copydesk/protocol';
 import { http } from './client.ts';
 
 export const api = {
@@ -8,4 +22,19 @@ export const api = {
   listArticles: async (signal?: AbortSignal): Promise<Article[]> => (await http.get<ArticleListResponse>('/api/articles', signal)).articles,
   createArticle: (input: CreateArticleRequest) => http.post<Article>('/api/articles', input),
   getArticle: (id: string, signal?: AbortSignal) => http.get<Article>(`/api/articles/${encodeURIComponent(id)}`, signal),
+  updateArticle: (id: string, patch: UpdateArticleMetaRequest) => http.patch<Article>(articlePath(id), patch),
+  transition: (id: string, input: TransitionRequest) => http.post<Article>(`${articlePath(id)}/transitions`, input),
+  timeline: (id: string, signal?: AbortSignal) =>
+    http.get<{ transitions: Transition[]; available: ArticleStatus[] }>(`${articlePath(id)}/transitions`, signal),
+  listVersions: async (id: string, signal?: AbortSignal) => (await http.get<{ versions: VersionSummary[] }>(`${articlePath(id)}/versions`, signal)).versions,
+  getVersion: (id: string, versionId: string, signal?: AbortSignal) => http.get<VersionDetail>(`${articlePath(id)}/versions/${versionId}`, signal),
+  saveVersion: (id: string, label: string) => http.post<VersionSummary>(`${articlePath(id)}/versions`, { label }),
+  diffVersion: async (id: string, versionId: string, against: 'current' | 'published', signal?: AbortSignal) =>
+    (await http.get<{ parts: DiffPart[] }>(`${articlePath(id)}/versions/${versionId}/diff?against=${against}`, signal)).parts,
+  restoreVersion: (id: string, versionId: string) => http.post<VersionSummary>(`${articlePath(id)}/versions/${versionId}/restore`),
+  listStaff: async (signal?: AbortSignal) => (await http.get<{ users: PublicUser[] }>('/api/users', signal)).users,
 };
+
+function articlePath(id: string): string {
+  return `/api/articles/${encodeURIComponent(id)}`;
+}

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { PublicUser } from '@copydesk/protocol';
+import { resetSocket } from '../../realtime/socket.ts';
 import { api, isApiClientError } from '../../api/index.ts';
 
 export type AuthState =
@@ -35,12 +36,20 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return () => controller.abort();
   }, []);
 
-  const signedIn = useCallback((user: PublicUser) => setState({ status: 'signed-in', user }), []);
-  const sessionExpired = useCallback(() => setState({ status: 'signed-out', user: null }), []);
+  // The realtime socket carries the session cookie of its handshake: reconnect it whenever the session changes.
+  const signedIn = useCallback((user: PublicUser) => {
+    resetSocket();
+    setState({ status: 'signed-in', user });
+  }, []);
+  const sessionExpired = useCallback(() => {
+    resetSocket();
+    setState({ status: 'signed-out', user: null });
+  }, []);
   const signOut = useCallback(async () => {
     try {
       await api.logout();
     } finally {
+      resetSocket();
       setState({ status: 'signed-out', user: null });
     }
   }, []);

@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import type { Article } from '@copydesk/protocol';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatAbsolute, formatRelative, useNow } from '../../lib/time.ts';
+import { formatDeadline, isOverdue } from '../../lib/deadline.ts';
 
 function PresenceCount({ count }: { count: number }) {
   if (count <= 0) return <span className="article-row__presence article-row__presence--empty" data-testid="article-presence" data-count={0}>Nobody in it</span>;
@@ -25,6 +26,14 @@ export function ArticleList({ articles, presence }: { articles: Article[]; prese
             </Link>
             <div className="article-row__meta">
               <StatusBadge status={article.status} />
+              <span className="article-row__section">{article.section}</span>
+              {article.deadline && (
+                <span className={`article-row__deadline${isOverdue(article, now) ? ' article-row__deadline--overdue' : ''}`} data-testid="deadline">
+                  {isOverdue(article, now) ? 'Overdue · due ' : 'Due '}
+                  <time dateTime={article.deadline}>{formatDeadline(article.deadline)}</time>
+                </span>
+              )}
+              {article.assignees.length > 0 && <span className="article-row__assignees">{article.assignees.map((p) => p.displayName).join(', ')}</span>}
               <span className="article-row__updated">
                 Updated{' '}
                 <time dateTime={article.updatedAt} title={formatAbsolute(article.updatedAt)}>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { Article } from '@copydesk/protocol';
 import { AppHeader } from '../../components/AppHeader.tsx';
@@ -6,6 +6,9 @@ import { canWrite, useAuth, useCurrentUser } from '../auth/AuthContext.tsx';
 import { ArticleList } from './ArticleList.tsx';
 import { NewArticleForm } from './NewArticleForm.tsx';
 import { useDesk } from './useDesk.ts';
+import { DEFAULT_FILTERS, groupByStatus, viewArticles, type DeskFilters } from './deskView.ts';
+import { DeskFilterBar } from './DeskFilterBar.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
 
 export function DeskPage() {
   const user = useCurrentUser();
@@ -15,6 +18,12 @@ export function DeskPage() {
   const onUnauthenticated = useCallback(() => sessionExpired(), [sessionExpired]);
   const desk = useDesk(onUnauthenticated);
   const writer = canWrite(user);
+  const [filters, setFilters] = useState<DeskFilters>(DEFAULT_FILTERS);
+  const staff = useMemo(() => {
+    const people = new Map<string, string>();
+    for (const a of desk.articles ?? []) for (const p of a.assignees) people.set(p.id, p.displayName);
+    return [...people].map(([id, displayName]) => ({ id, displayName })).sort((a, b) => a.displayName.localeCompare(b.displayName));
+  }, [desk.articles]);
 
   useEffect(() => {
     document.title = 'Desk · Copydesk';
@@ -26,6 +35,7 @@ export function DeskPage() {
   }
 
   const count = desk.articles?.length ?? 0;
+  const visible = useMemo(() => viewArticles([...(desk.articles ?? [])], filters, user.id), [desk.articles, filters, user.id]);
 
   return (
     <div className="page">
@@ -78,7 +88,30 @@ export function DeskPage() {
               <p>{writer ? 'Start the first story with “New article”.' : 'Published stories will appear here.'}</p>
             </div>
           )}
-          {desk.articles !== null && desk.articles.length > 0 && <ArticleList articles={desk.articles} presence={desk.presence} />}
+          {desk.articles !== null && desk.articles.length > 0 && (
+            <>
+              <DeskFilterBar filters={filters} onChange={setFilters} staff={staff} />
+              {visible.length === 0 ? (
+                <div className="state state--empty">
+                  <h2>No stories match these filters</h2>
+                  <button type="button" className="button" onClick={() => setFilters(DEFAULT_FILTERS)}>
+                    Clear filters
+                  </button>
+                </div>
+              ) : filters.groupByStatus ? (
+                groupByStatus(visible).map((group) => (
+                  <section key={group.status} className="desk-group" aria-labelledby={`group-${group.status}`}>
+                    <h2 className="desk-group__title" id={`group-${group.status}`}>
+                      <StatusBadge status={group.status} /> <span className="desk-group__count">{group.articles.length}</span>
+                    </h2>
+                    <ArticleList articles={group.articles} presence={desk.presence} />
+                  </section>
+                ))
+              ) : (
+                <ArticleList articles={visible} presence={desk.presence} />
+              )}
+            </>
+          )}
         </section>
       </main>
     </div>

@@ -1,9 +1,7 @@
 import { useCallback, useEffect, useReducer } from 'react';
-import { io, type Socket } from 'socket.io-client';
-import type { Article, ArticlePresenceCount, ClientToServerEvents, ServerToClientEvents } from '@copydesk/protocol';
+import type { Article, ArticlePresenceCount } from '@copydesk/protocol';
+import { getSocket } from '../../realtime/socket.ts';
 import { api, isApiClientError, type ApiClientError } from '../../api/index.ts';
-
-type DeskSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface DeskState {
   articles: Article[] | null;
@@ -67,8 +65,8 @@ export function useDesk(onUnauthenticated: () => void): DeskState & { addLocal(a
         dispatch({ type: 'failed', error: error instanceof Error ? error : new Error(String(error)) });
       });
 
-    const socket: DeskSocket = io({ withCredentials: true, transports: ['websocket', 'polling'] });
-    socket.on('connect', () => {
+    const socket = getSocket();
+    const subscribe = () => {
       socket.emit('desk:subscribe', (result) => {
         if (result.ok) {
           dispatch({ type: 'loaded', source: 'feed', articles: result.articles, presence: result.presence });
@@ -78,17 +76,25 @@ export function useDesk(onUnauthenticated: () => void): DeskState & { addLocal(a
           dispatch({ type: 'live', live: false });
         }
       });
-    });
-    socket.on('disconnect', () => dispatch({ type: 'live', live: false }));
-    socket.on('article:created', (article) => dispatch({ type: 'upsert', article }));
-    socket.on('article:updated', (article) => dispatch({ type: 'upsert', article }));
-    socket.on('article:presence', (count) => dispatch({ type: 'presence', count }));
+    };
+    const offline = () => dispatch({ type: 'live', live: false });
+    const upsert = (article: Article) => dispatch({ type: 'upsert', article });
+    const presence = (count: ArticlePresenceCount) => dispatch({ type: 'presence', count });
+    socket.on('connect', subscribe);
+    socket.on('disconnect', offline);
+    socket.on('article:created', upsert);
+    socket.on('article:updated', upsert);
+    socket.on('article:presence', presence);
+    if (socket.connected) subscribe();
 
     return () => {
       controller.abort();
-      if (socket.connected) socket.emit('desk:unsubscribe');
-      socket.removeAllListeners();
-      socket.disconnect();
+      socket.emit('desk:unsubscribe');
+      socket.off('connect', subscribe);
+      socket.off('disconnect', offline);
+      socket.off('article:created', upsert);
+      socket.off('article:updated', upsert);
+      socket.off('article:presence', presence);
     };
   }, [onUnauthenticated]);
 

@@ -10,6 +10,7 @@ import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { ArticleEditor } from './ArticleEditor.tsx';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
 import { useArticle } from './useArticle.ts';
+import { SidePanel } from './panel/SidePanel.tsx';
 
 export function EditorPage() {
   const { id = '' } = useParams();
@@ -89,6 +90,7 @@ function EditorSession({ articleId }: { articleId: string }) {
         </div>
       )}
 
+      <div className="editor-layout">
       <main className="editor-main">
         {session.synced && session.doc && session.provider ? (
           <ArticleEditor doc={session.doc} provider={session.provider} me={me} readOnly={session.readOnly} onHeadline={setHeadline} />
@@ -103,6 +105,8 @@ function EditorSession({ articleId }: { articleId: string }) {
           </div>
         )}
       </main>
+      {lookup.state === 'ok' && <SidePanel article={lookup.article} readOnly={session.readOnly} />}
+      </div>
     </div>
   );
 }

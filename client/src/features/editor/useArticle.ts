@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Article } from '@copydesk/protocol';
 import { api, isApiClientError } from '../../api/index.ts';
+import { getSocket } from '../../realtime/socket.ts';
 
 export type ArticleLookup =
   | { state: 'loading' }
@@ -8,7 +9,10 @@ export type ArticleLookup =
   | { state: 'forbidden' | 'not-found' | 'unauthenticated' }
   | { state: 'error'; message: string };
 
-/** The article's REST record (status badge, early 403/404 before the socket answers). */
+/**
+ * The article's record (status, metadata), loaded over REST (early 403/404 before the socket
+ * answers) and then kept live through the article's Socket.IO room.
+ */
 export function useArticle(id: string): ArticleLookup {
   const [lookup, setLookup] = useState<ArticleLookup>({ state: 'loading' });
   useEffect(() => {
@@ -16,7 +20,7 @@ export function useArticle(id: string): ArticleLookup {
     setLookup({ state: 'loading' });
     api
       .getArticle(id, controller.signal)
-      .then((article) => setLookup({ state: 'ok', article }))
+      .then((article) => setLookup((prev) => (prev.state === 'ok' && prev.article.updatedAt > article.updatedAt ? prev : { state: 'ok', article })))
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;
         if (isApiClientError(error)) {
@@ -26,7 +30,24 @@ export function useArticle(id: string): ArticleLookup {
         }
         setLookup({ state: 'error', message: error instanceof Error ? error.message : String(error) });
       });
-    return () => controller.abort();
+
+    const socket = getSocket();
+    const subscribe = () =>
+      socket.emit('article:subscribe', { articleId: id }, (result) => {
+        if (result.ok) setLookup({ state: 'ok', article: result.article });
+      });
+    const onUpdated = (article: Article) => {
+      if (article.id === id) setLookup({ state: 'ok', article });
+    };
+    socket.on('connect', subscribe);
+    socket.on('article:updated', onUpdated);
+    if (socket.connected) subscribe();
+    return () => {
+      controller.abort();
+      socket.emit('article:unsubscribe', { articleId: id });
+      socket.off('connect', subscribe);
+      socket.off('article:updated', onUpdated);
+    };
   }, [id]);
   return lookup;
 }
