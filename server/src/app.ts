@@ -9,6 +9,7 @@ import { errorHandler, notFoundRoute } from './http/errors.ts';
 import { loadUser } from './auth/middleware.ts';
 import { authRoutes, meRoutes } from './routes/auth/auth.routes.ts';
 import { articleRoutes } from './routes/articles/articles.routes.ts';
+import { tokenRoutes } from './routes/tokens/tokens.routes.ts';
 import { userRoutes } from './routes/users/users.routes.ts';
 import { healthRoutes } from './routes/health/health.routes.ts';
 import { newsAssetRoutes, newsRoutes } from './routes/news/news.routes.ts';
@@ -54,9 +55,11 @@ export function createApp(ctx: AppContext): express.Express {
 
   const api = express.Router();
   api.use(express.json({ limit: ctx.env.MAX_BODY_BYTES }));
-  api.use(loadUser(ctx.sessions));
+  api.use(loadUser(ctx.sessions, ctx.tokens));
+  api.use(ctx.origins.middleware());
   api.use('/auth', authRoutes(ctx));
-  api.use('/me', meRoutes());
+  api.use('/me', meRoutes(ctx));
+  api.use('/tokens', tokenRoutes(ctx));
   api.use('/articles', articleRoutes(ctx));
   api.use('/users', userRoutes(ctx));
   api.use(notFoundRoute);

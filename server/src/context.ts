@@ -6,6 +6,8 @@ import type { ArticleService } from './newsroom/articles.ts';
 import type { NewsroomEvents } from './newsroom/events.ts';
 import type { VersionService } from './newsroom/versions.ts';
 import type { People } from './newsroom/people.ts';
+import type { TokenService } from './auth/tokens.ts';
+import type { OriginPolicy } from './http/origin.ts';
 
 /** The services a request handler or realtime module may use; built once in server.ts. */
 export interface AppContext {
@@ -13,6 +15,8 @@ export interface AppContext {
   log: Logger;
   store: Store;
   sessions: SessionService;
+  tokens: TokenService;
+  origins: OriginPolicy;
   articles: ArticleService;
   events: NewsroomEvents;
   versions: VersionService;

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 const bool = z
@@ -17,10 +19,37 @@ export const EnvSchema = z.object({
   CLIENT_DIST: z.string().optional(),
   /** Largest accepted WebSocket frame on /collab, in bytes; bigger frames close with 1009. */
   MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  /** Largest single Yjs update (sync step 2 or update message); bigger ones close with 1009. */
+  MAX_UPDATE_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
+  /** Largest document (snapshot plus log, as stored); updates past it are refused with 4413. */
+  MAX_DOC_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+  /** Largest awareness update one client may send; bigger ones close with 1009. */
+  MAX_AWARENESS_BYTES: z.coerce.number().int().min(128).default(16 * 1024),
+  /** Open /collab connections allowed per user and per client address (4429 beyond). */
+  MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).default(20),
+  MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(100),
   /** Largest accepted JSON request body. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
-  /** How long pending doc updates may wait before they are written to the store. */
-  PERSIST_INTERVAL_MS: z.coerce.number().int().min(1).max(1000).default(100),
+  /**
+   * How long pending doc updates may wait before they are written to the store. Defaults to 100 ms
+   * embedded and 0 with Redis (write as soon as the previous write returns: the stream is also the relay).
+   */
+  PERSIST_INTERVAL_MS: z.coerce.number().int().min(0).max(1000).optional(),
+  /** Redis mode: `redis://[user:password@]host:port[/db]` (or rediss://). Unset: the embedded SQLite store. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /** Prefix of every Redis key, so several newsrooms (or test runs) can share one Redis. */
+  REDIS_PREFIX: z.string().min(1).max(100).default('copydesk:'),
+  /** This process's name in the cluster (origin tag of its doc updates, presence heartbeat); default: host name + random suffix. */
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - only')
+    .optional(),
+  /** Redis mode: how often an instance refreshes its presence heartbeat; its editors vanish from boards INSTANCE_TTL_MS after the last one. */
+  INSTANCE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
+  INSTANCE_TTL_MS: z.coerce.number().int().min(300).default(15_000),
   /** Compact a doc's update log into one snapshot after this many updates. */
   COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(500),
   /** Unload a doc this long after its last connection closed. */
@@ -37,12 +66,18 @@ export const EnvSchema = z.object({
   LOGIN_RATE_PER_IP: z.coerce.number().int().min(1).default(30),
   LOGIN_RATE_PER_USERNAME: z.coerce.number().int().min(1).default(10),
   LOGIN_RATE_WINDOW_S: z.coerce.number().int().min(1).default(300),
+  /** Extra browser origins allowed to use the API, /collab and Socket.IO with cookies (comma-separated); the app's own host is always allowed. */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ error: 'ALLOWED_ORIGINS must be comma-separated URLs' }))),
   /** Trust X-Forwarded-* from a reverse proxy (and mark cookies Secure over HTTPS). */
   TRUST_PROXY: bool.default(false),
   /** Grace period for graceful shutdown before sockets are cut. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 });
-export type Env = z.infer<typeof EnvSchema> & { SEED_DEMO: boolean };
+export type Env = z.infer<typeof EnvSchema> & { SEED_DEMO: boolean; PERSIST_INTERVAL_MS: number; INSTANCE_ID: string };
 
 export class EnvError extends Error {}
 
@@ -58,7 +93,12 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     throw new EnvError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const env = result.data;
-  return { ...env, SEED_DEMO: env.SEED_DEMO ?? env.NODE_ENV !== 'production' };
+  return {
+    ...env,
+    SEED_DEMO: env.SEED_DEMO ?? env.NODE_ENV !== 'production',
+    PERSIST_INTERVAL_MS: env.PERSIST_INTERVAL_MS ?? (env.REDIS_URL ? 0 : 100),
+    INSTANCE_ID: env.INSTANCE_ID ?? `${hostname()}-${randomBytes(3).toString('hex')}`,
+  };
 }
 
 /** parseEnv for main.ts: prints every bad variable and exits 1. */

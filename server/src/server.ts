@@ -1,12 +1,16 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Env } from './env.ts';
+import { ErrorCode } from '@copydesk/protocol';
+import { errorBody } from './http/errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createApp } from './app.ts';
 import type { AppContext } from './context.ts';
 import type { Store } from './storage/store.ts';
 import { openSqliteStore } from './storage/sqlite/sqlite-store.ts';
 import { SessionService } from './auth/sessions.ts';
+import { TokenService } from './auth/tokens.ts';
+import { OriginPolicy, clientAddress } from './http/origin.ts';
 import { ArticleService } from './newsroom/articles.ts';
 import { NewsroomEvents } from './newsroom/events.ts';
 import { seedDemoNewsroom } from './newsroom/seed.ts';
@@ -33,12 +37,27 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Requests Node rejects before Express sees them (oversized headers, broken HTTP) still get a JSON error. */
+function answerClientErrorsWithJson(http: HttpServer): void {
+  http.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || (error as { code?: string }).code === 'ECONNRESET') return socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const body = JSON.stringify(
+      errorBody(tooLarge ? ErrorCode.payloadTooLarge : ErrorCode.invalidRequest, tooLarge ? 'Request headers are too large' : 'Malformed HTTP request'),
+    );
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
+}
+
 /** Wires store, services, HTTP, /collab and Socket.IO together and starts listening. */
 export async function startServer(env: Env, options: { store?: Store; log?: Logger } = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(env.LOG_LEVEL);
   const store = options.store ?? openSqliteStore(env.DATA_DIR);
   const events = new NewsroomEvents();
   const sessions = new SessionService(store, env.SESSION_IDLE_MS);
+  const tokens = new TokenService(store);
+  const origins = new OriginPolicy(env.ALLOWED_ORIGINS, env.TRUST_PROXY);
   const people = new People(store);
   const articles = new ArticleService(store, events, people);
 
@@ -50,7 +69,9 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
   let versions: VersionService | null = null;
   const collab = new CollabServer({
     log,
-    authenticate: collabAuthenticator(sessions, store),
+    authenticate: collabAuthenticator(sessions, tokens, store),
+    isAllowedOrigin: origins.allowsRequest,
+    clientAddress: (request) => clientAddress(request, env.TRUST_PROXY),
     extensions: [
       persistence,
       new ArticleActivityExtension(articles, log),
@@ -58,16 +79,22 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
       presence,
     ],
     maxMessageBytes: env.MAX_MESSAGE_BYTES,
+    maxUpdateBytes: env.MAX_UPDATE_BYTES,
+    maxDocBytes: env.MAX_DOC_BYTES,
+    maxAwarenessBytes: env.MAX_AWARENESS_BYTES,
+    maxConnectionsPerUser: env.MAX_CONNECTIONS_PER_USER,
+    maxConnectionsPerAddress: env.MAX_CONNECTIONS_PER_IP,
     docIdleUnloadMs: env.DOC_IDLE_UNLOAD_MS,
     heartbeatMs: env.WS_HEARTBEAT_MS,
   });
   versions = new VersionService(store, collab, people);
   articles.attach(collab, versions);
-  const ctx: AppContext = { env, log, store, sessions, articles, events, versions, people };
+  const ctx: AppContext = { env, log, store, sessions, tokens, origins, articles, events, versions, people };
 
   if (env.SEED_DEMO) await seedDemoNewsroom(store, articles, log);
 
   const http = createServer(createApp(ctx));
+  answerClientErrorsWithJson(http);
   collab.attach(http);
   const io = createRealtimeServer(http, ctx);
   registerRealtimeModules(io, [deskRealtime(io, ctx, presence)]);

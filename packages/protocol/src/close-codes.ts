@@ -15,6 +15,8 @@ export const CloseCode = {
   forbidden: 4403,
   /** No such article. */
   unknownArticle: 4404,
+  /** The document would grow past MAX_DOC_BYTES; the update was not applied. */
+  docTooLarge: 4413,
   /** Too many connections for this user or address. */
   tooManyConnections: 4429,
 } as const;
@@ -34,7 +36,17 @@ export const CollabMessageType = {
   queryAwareness: 3,
   /** Server → client JSON status: {readOnly, reason}; see CollabStatus. */
   status: 100,
+  /**
+   * Server → client save state: `varUint8Array(stateVector)` then `varUint(flags)`. The state vector
+   * (Yjs `encodeStateVector` format) is what the server's store durably holds of the doc; flag bit 0
+   * (`SAVE_FLAG_STORAGE_UNAVAILABLE`) says writes are failing and being retried. Sent when a
+   * connection opens and after writes (at most a few per second per doc).
+   */
+  saved: 101,
 } as const;
+
+/** `CollabMessageType.saved` flag: the server cannot write to its store right now (it holds updates and retries). */
+export const SAVE_FLAG_STORAGE_UNAVAILABLE = 1;
 
 /** Payload of a `CollabMessageType.status` message (a JSON string). */
 export interface CollabStatus {

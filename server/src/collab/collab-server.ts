@@ -16,13 +16,29 @@ export interface CollabServerOptions {
   /** Decides who may connect and whether the connection is read-only; throws CollabRejection. */
   authenticate(request: IncomingMessage, articleId: string): Promise<AuthResult>;
   extensions: CollabExtension[];
+  /** Cross-site WebSocket hijacking guard: false refuses the handshake with 4403. */
+  isAllowedOrigin?(request: IncomingMessage): boolean;
+  /** The client's address for per-address limits (honours a trusted proxy). */
+  clientAddress?(request: IncomingMessage): string;
   maxMessageBytes: number;
+  maxUpdateBytes: number;
+  maxDocBytes: number;
+  maxAwarenessBytes: number;
+  maxConnectionsPerUser: number;
+  maxConnectionsPerAddress: number;
   docIdleUnloadMs: number;
   heartbeatMs: number;
 }
 
-/** A malformed frame: closes that one connection with 4400. */
-class MalformedMessage extends Error {}
+/** A frame that breaks the protocol or a limit: closes that one connection with `code`. */
+class MalformedMessage extends Error {
+  constructor(
+    message: string,
+    readonly code: number = CloseCode.malformed,
+  ) {
+    super(message);
+  }
+}
 
 class Connection implements CollabConnection {
   readonly id = randomUUID();
@@ -32,6 +48,7 @@ class Connection implements CollabConnection {
     readonly socket: WebSocket,
     readonly articleId: string,
     readonly user: AuthResult['user'],
+    readonly address: string,
     public readOnly: boolean,
     public readOnlyReason: string | null,
   ) {}
@@ -48,6 +65,8 @@ class LiveDoc implements DocContext {
   readonly connections = new Set<Connection>();
   /** Upgrades in progress that will attach here; the doc must not unload under them. */
   pendingJoins = 0;
+  /** Size estimate for MAX_DOC_BYTES: measured at load, grown by every applied update, re-measured near the limit. */
+  approxBytes = 0;
   unloadTimer: NodeJS.Timeout | null = null;
 
   constructor(readonly articleId: string) {
@@ -69,6 +88,8 @@ export class CollabServer {
   private readonly unloading = new Map<string, Promise<void>>();
   private readonly heartbeat: NodeJS.Timeout;
   private closing = false;
+  private readonly perUser = new Map<string, number>();
+  private readonly perAddress = new Map<string, number>();
 
   constructor(private readonly options: CollabServerOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
@@ -132,6 +153,7 @@ export class CollabServer {
     const reject = (code: number, reason: string) =>
       this.wss.handleUpgrade(request, socket, head, (ws) => ws.close(code, reason));
     if (this.closing) return reject(CloseCode.goingAway, 'server shutting down');
+    if (this.options.isAllowedOrigin && !this.options.isAllowedOrigin(request)) return reject(CloseCode.forbidden, 'origin not allowed');
     const parsedId = ArticleId.safeParse(rawId);
     if (!parsedId.success) return reject(CloseCode.unknownArticle, 'unknown article');
     const articleId = parsedId.data;
@@ -145,16 +167,41 @@ export class CollabServer {
       return reject(1011, 'internal error');
     }
 
+    const address = this.options.clientAddress?.(request) ?? request.socket.remoteAddress ?? 'unknown';
+    if ((this.perUser.get(auth.user.id) ?? 0) >= this.options.maxConnectionsPerUser) return reject(CloseCode.tooManyConnections, 'too many connections for this user');
+    if ((this.perAddress.get(address) ?? 0) >= this.options.maxConnectionsPerAddress) return reject(CloseCode.tooManyConnections, 'too many connections from this address');
+    // Counted from here, so concurrent handshakes cannot overshoot the limits; released by detach()
+    // once accepted, or here if the handshake never completes.
+    increment(this.perUser, auth.user.id, 1);
+    increment(this.perAddress, address, 1);
+    let accepted = false;
+    const release = () => {
+      if (accepted) return;
+      accepted = true;
+      increment(this.perUser, auth.user.id, -1);
+      increment(this.perAddress, address, -1);
+    };
+    socket.once('close', release);
+
     let live: LiveDoc;
     try {
       live = await this.acquire(articleId);
     } catch (error) {
+      release();
       this.options.log.error({ err: error, articleId }, 'collab doc load failed');
       return reject(1011, 'could not load document');
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => {
+    if (socket.destroyed) {
+      // The client gave up while we were loading.
+      release();
       live.pendingJoins--;
-      this.accept(live, ws, auth);
+      this.scheduleUnload(live);
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      accepted = true;
+      live.pendingJoins--;
+      this.accept(live, ws, auth, address);
     });
   }
 
@@ -182,14 +229,15 @@ export class CollabServer {
   private async load(articleId: string): Promise<LiveDoc> {
     const live = new LiveDoc(articleId);
     for (const ext of this.options.extensions) await ext.onLoad?.(live);
+    live.approxBytes = Y.encodeStateAsUpdate(live.doc).byteLength;
     live.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(live, update, origin as UpdateOrigin));
     live.awareness.on('update', (changes: AwarenessChanges, origin: unknown) => this.onAwarenessUpdate(live, changes, origin));
     this.docs.set(articleId, live);
     return live;
   }
 
-  private accept(live: LiveDoc, socket: WebSocket, auth: AuthResult): void {
-    const conn = new Connection(socket, live.articleId, auth.user, auth.readOnly, auth.readOnlyReason);
+  private accept(live: LiveDoc, socket: WebSocket, auth: AuthResult, address: string): void {
+    const conn = new Connection(socket, live.articleId, auth.user, address, auth.readOnly, auth.readOnlyReason);
     live.connections.add(conn);
     const log = this.options.log.child({ articleId: live.articleId, connection: conn.id, userId: auth.user.id });
     log.debug('collab connection opened');
@@ -202,8 +250,9 @@ export class CollabServer {
         if (!isBinary) throw new MalformedMessage('text frame');
         this.handleMessage(live, conn, toUint8Array(data));
       } catch (error) {
-        log.warn({ err: error instanceof MalformedMessage ? error.message : error }, 'malformed collab message; closing connection');
-        socket.close(CloseCode.malformed, 'malformed message');
+        const code = error instanceof MalformedMessage ? error.code : CloseCode.malformed;
+        log.warn({ err: error instanceof MalformedMessage ? error.message : error, code }, 'refused collab message; closing connection');
+        socket.close(code, error instanceof MalformedMessage ? error.message.slice(0, 120) : 'malformed message');
       }
     });
     socket.on('close', () => this.detach(live, conn));
@@ -235,7 +284,9 @@ export class CollabServer {
         } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
           const update = readBytes(decoder);
           if (conn.readOnly) return; // refused, never applied; the client was told it is read-only
+          if (update.byteLength > this.options.maxUpdateBytes) throw new MalformedMessage('update too large', CloseCode.tooLarge);
           assertValidUpdate(update);
+          this.assertDocRoom(live, update.byteLength);
           Y.applyUpdate(live.doc, update, conn);
         } else {
           throw new MalformedMessage(`unknown sync message ${syncType}`);
@@ -244,6 +295,7 @@ export class CollabServer {
       }
       case CollabMessageType.awareness: {
         const update = readBytes(decoder);
+        if (update.byteLength > this.options.maxAwarenessBytes) throw new MalformedMessage('awareness state too large', CloseCode.tooLarge);
         try {
           awarenessProtocol.applyAwarenessUpdate(live.awareness, update, conn);
         } catch {
@@ -261,7 +313,15 @@ export class CollabServer {
     }
   }
 
+  /** Refuses an update that would take the doc past MAX_DOC_BYTES (measured exactly only near the limit). */
+  private assertDocRoom(live: LiveDoc, incoming: number): void {
+    if (live.approxBytes + incoming <= this.options.maxDocBytes) return;
+    live.approxBytes = Y.encodeStateAsUpdate(live.doc).byteLength;
+    if (live.approxBytes + incoming > this.options.maxDocBytes) throw new MalformedMessage('document size limit reached', CloseCode.docTooLarge);
+  }
+
   private onDocUpdate(live: LiveDoc, update: Uint8Array, origin: UpdateOrigin): void {
+    live.approxBytes += update.byteLength;
     const message = encodeUpdate(update);
     for (const conn of live.connections) if (conn !== origin) conn.send(message);
     for (const ext of this.options.extensions) ext.onChange?.({ ...contextOf(live), update, origin });
@@ -280,6 +340,8 @@ export class CollabServer {
 
   private detach(live: LiveDoc, conn: Connection): void {
     if (!live.connections.delete(conn)) return;
+    increment(this.perUser, conn.user.id, -1);
+    increment(this.perAddress, conn.address, -1);
     if (conn.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(live.awareness, [...conn.awarenessIds], null);
     for (const ext of this.options.extensions) ext.onDisconnect?.({ ...contextOf(live), connection: conn });
     this.scheduleUnload(live);
@@ -340,6 +402,12 @@ export class CollabServer {
     for (const ext of this.options.extensions) await ext.onDestroy?.();
     this.wss.close();
   }
+}
+
+function increment(counts: Map<string, number>, key: string, by: number): void {
+  const next = (counts.get(key) ?? 0) + by;
+  if (next <= 0) counts.delete(key);
+  else counts.set(key, next);
 }
 
 type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] };

@@ -26,10 +26,13 @@ export function createRealtimeServer(httpServer: HttpServer, ctx: AppContext): R
     // /collab upgrades are handled by the collab server; do not let engine.io destroy them.
     destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
+    // Cross-site WebSocket hijacking: a foreign Origin never gets a handshake.
+    allowRequest: (request, callback) => callback(null, ctx.origins.allowsRequest(request)),
   });
   io.use(async (socket, next) => {
     try {
-      socket.data.user = await ctx.sessions.resolveHeaders(socket.handshake.headers);
+      const apiToken = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      socket.data.user = typeof apiToken === 'string' ? await ctx.tokens.resolve(apiToken) : await ctx.sessions.resolveHeaders(socket.handshake.headers);
       next();
     } catch (error) {
       next(error as Error);

@@ -1,4 +1,5 @@
 import type { ArticleStatus, Correction, Role, Section, VersionCause } from '@copydesk/protocol';
+import type { CommentStore, EditorialCommentStore, ModerationStore, NotificationStore } from './comment-store.ts';
 
 export interface UserRecord {
   id: string;
@@ -95,6 +96,29 @@ export interface UserStore {
   findByUsername(username: string): Promise<UserRecord | null>;
   list(): Promise<UserRecord[]>;
   count(): Promise<number>;
+  setPasswordHash(id: string, passwordHash: string): Promise<void>;
+}
+
+/** An API token for bots and scripts; only its hash is stored. */
+export interface TokenRecord {
+  id: string;
+  ownerId: string;
+  name: string;
+  /** Never higher than the owner's role when created; capped by it again at use. */
+  role: Role;
+  tokenHash: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface TokenStore {
+  create(token: TokenRecord): Promise<void>;
+  findByHash(tokenHash: string): Promise<TokenRecord | null>;
+  listForUser(ownerId: string): Promise<TokenRecord[]>;
+  /** Marks the token revoked; false when it does not exist or belongs to someone else. */
+  revoke(id: string, ownerId: string, at: string): Promise<boolean>;
+  touch(id: string, at: string): Promise<void>;
 }
 
 export interface SessionStore {
@@ -153,12 +177,20 @@ export interface Store {
   readonly kind: 'sqlite' | 'redis';
   readonly users: UserStore;
   readonly sessions: SessionStore;
+  readonly tokens: TokenStore;
   readonly articles: ArticleStore;
   readonly docs: DocStore;
   readonly transitions: TransitionStore;
   readonly versions: VersionStore;
   readonly published: PublishedStore;
+  /** Reader comments, moderation settings, editorial comments and notifications (see comment-store.ts). */
+  readonly comments: CommentStore;
+  readonly moderation: ModerationStore;
+  readonly editorial: EditorialCommentStore;
+  readonly notifications: NotificationStore;
   /** Cheap liveness check for /healthz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+export type * from './comment-store.ts';

@@ -1,9 +1,9 @@
 import { Router, type CookieOptions } from 'express';
-import { ErrorCode, LoginRequest, SESSION_COOKIE } from '@copydesk/protocol';
+import { ChangePasswordRequest, ErrorCode, LoginRequest, SESSION_COOKIE } from '@copydesk/protocol';
 import { HttpError } from '../../http/errors.ts';
 import { RateLimiterMemory, rateLimit } from '../../http/rate-limit.ts';
 import { validateBody } from '../../http/validate.ts';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from '../../auth/passwords.ts';
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../auth/passwords.ts';
 import { requireUser } from '../../auth/middleware.ts';
 import { toPublicUser } from '../../auth/sessions.ts';
 import type { AppContext } from '../../context.ts';
@@ -13,13 +13,7 @@ export function authRoutes({ store, sessions, env }: AppContext): Router {
   const perIp = new RateLimiterMemory({ points: env.LOGIN_RATE_PER_IP, duration: env.LOGIN_RATE_WINDOW_S });
   const perUsername = new RateLimiterMemory({ points: env.LOGIN_RATE_PER_USERNAME, duration: env.LOGIN_RATE_WINDOW_S });
 
-  const cookieOptions = (secure: boolean): CookieOptions => ({
-    httpOnly: true,
-    sameSite: 'lax',
-    secure,
-    path: '/',
-    maxAge: env.SESSION_IDLE_MS,
-  });
+  const cookieOptions = (secure: boolean) => sessionCookieOptions(secure, env.SESSION_IDLE_MS);
 
   router.post(
     '/login',
@@ -51,10 +45,33 @@ export function authRoutes({ store, sessions, env }: AppContext): Router {
   return router;
 }
 
-export function meRoutes(): Router {
+export function meRoutes({ store, sessions, env }: AppContext): Router {
   const router = Router();
+  const perUser = new RateLimiterMemory({ points: env.LOGIN_RATE_PER_USERNAME, duration: env.LOGIN_RATE_WINDOW_S });
   router.get('/', requireUser, (req, res) => {
     res.json({ user: toPublicUser(req.user!) });
   });
+  /** Changing the password logs the user out everywhere, then signs this browser in again. */
+  router.post(
+    '/password',
+    requireUser,
+    rateLimit([{ limiter: perUser, key: (req) => req.user?.id }]),
+    validateBody(ChangePasswordRequest),
+    async (req, res) => {
+      if (req.viaToken) throw new HttpError(ErrorCode.forbidden, 'Sign in to change your password');
+      const { currentPassword, newPassword } = req.body as ChangePasswordRequest;
+      const user = req.user!;
+      if (!(await verifyPassword(currentPassword, user.passwordHash))) throw new HttpError(ErrorCode.invalidCredentials, 'The current password is wrong');
+      await store.users.setPasswordHash(user.id, await hashPassword(newPassword));
+      await store.sessions.deleteForUser(user.id);
+      const token = await sessions.create(user.id);
+      res.cookie(SESSION_COOKIE, token, sessionCookieOptions(req.secure, env.SESSION_IDLE_MS));
+      res.status(204).end();
+    },
+  );
   return router;
+}
+
+export function sessionCookieOptions(secure: boolean, maxAge: number): CookieOptions {
+  return { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge };
 }

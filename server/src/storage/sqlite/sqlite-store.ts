@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ArticleRecord, PublishedRecord, SessionRecord, StoredDoc, Store, TransitionRecord, UserRecord, VersionRecord, VersionSummaryRecord } from '../store.ts';
+import type { ArticleRecord, PublishedRecord, SessionRecord, TokenRecord, StoredDoc, Store, TransitionRecord, UserRecord, VersionRecord, VersionSummaryRecord } from '../store.ts';
 import { SQLITE_SCHEMA } from './schema.ts';
+import { sqliteCommentStores } from './comments.ts';
 
 /** Opens the embedded store: a file `copydesk.db` in `dataDir` (WAL), or in memory for ':memory:'. */
 export function openSqliteStore(dataDir: string | ':memory:'): Store {
@@ -26,6 +27,15 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
     userByName: db.prepare('SELECT * FROM users WHERE username = ? COLLATE NOCASE'),
     users: db.prepare('SELECT * FROM users ORDER BY username'),
     userCount: db.prepare('SELECT COUNT(*) AS n FROM users'),
+    setPassword: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
+    insertToken: db.prepare(
+      `INSERT INTO api_tokens (id, owner_id, name, role, token_hash, created_at, last_used_at, revoked_at)
+       VALUES (@id, @ownerId, @name, @role, @tokenHash, @createdAt, @lastUsedAt, @revokedAt)`,
+    ),
+    tokenByHash: db.prepare('SELECT * FROM api_tokens WHERE token_hash = ?'),
+    tokensOf: db.prepare('SELECT * FROM api_tokens WHERE owner_id = ? ORDER BY created_at DESC'),
+    revokeToken: db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND owner_id = ? AND revoked_at IS NULL'),
+    touchToken: db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?'),
     insertSession: db.prepare('INSERT INTO sessions (id, user_id, created_at, last_seen_at) VALUES (@id, @userId, @createdAt, @lastSeenAt)'),
     session: db.prepare('SELECT * FROM sessions WHERE id = ?'),
     touchSession: db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id = ?'),
@@ -87,6 +97,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
   let closed = false;
   return {
     kind: 'sqlite',
+    ...sqliteCommentStores(db),
     users: {
       async create(user) {
         q.insertUser.run(user);
@@ -102,6 +113,26 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
       },
       async count() {
         return (q.userCount.get() as { n: number }).n;
+      },
+      async setPasswordHash(id, passwordHash) {
+        q.setPassword.run(passwordHash, id);
+      },
+    },
+    tokens: {
+      async create(token) {
+        q.insertToken.run(token);
+      },
+      async findByHash(tokenHash) {
+        return toToken(q.tokenByHash.get(tokenHash));
+      },
+      async listForUser(ownerId) {
+        return (q.tokensOf.all(ownerId) as unknown[]).map((row) => toToken(row)!);
+      },
+      async revoke(id, ownerId, at) {
+        return q.revokeToken.run(at, id, ownerId).changes > 0;
+      },
+      async touch(id, at) {
+        q.touchToken.run(at, id);
       },
     },
     sessions: {
@@ -281,6 +312,13 @@ function toUser(row: unknown): UserRecord | null {
   const r = row as UserRow | undefined;
   if (!r) return null;
   return { id: r.id, username: r.username, displayName: r.display_name, role: r.role, passwordHash: r.password_hash, createdAt: r.created_at };
+}
+function toToken(row: unknown): TokenRecord | null {
+  const r = row as
+    | { id: string; owner_id: string; name: string; role: TokenRecord['role']; token_hash: string; created_at: string; last_used_at: string | null; revoked_at: string | null }
+    | undefined;
+  if (!r) return null;
+  return { id: r.id, ownerId: r.owner_id, name: r.name, role: r.role, tokenHash: r.token_hash, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at };
 }
 function toSession(row: unknown): SessionRecord | null {
   const r = row as { id: string; user_id: string; created_at: string; last_seen_at: string } | undefined;
