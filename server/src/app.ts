@@ -11,6 +11,7 @@ import { authRoutes, meRoutes } from './routes/auth/auth.routes.ts';
 import { articleRoutes } from './routes/articles/articles.routes.ts';
 import { tokenRoutes } from './routes/tokens/tokens.routes.ts';
 import { userRoutes } from './routes/users/users.routes.ts';
+import { metricsRoutes } from './routes/metrics/metrics.routes.ts';
 import { healthRoutes } from './routes/health/health.routes.ts';
 import { newsAssetRoutes, newsRoutes } from './routes/news/news.routes.ts';
 
@@ -51,7 +52,15 @@ export function createApp(ctx: AppContext): express.Express {
     }),
   );
 
+  // Errors by code for /metrics: the error handler leaves the code in res.locals.
+  app.use((_req, res, next) => {
+    res.on('finish', () => {
+      if (res.statusCode >= 400) ctx.metrics.errors.inc({ channel: 'rest', code: String(res.locals.errorCode ?? res.statusCode) });
+    });
+    next();
+  });
   app.use('/healthz', healthRoutes(ctx));
+  app.use('/metrics', metricsRoutes(ctx));
 
   const api = express.Router();
   api.use(express.json({ limit: ctx.env.MAX_BODY_BYTES }));

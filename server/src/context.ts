@@ -8,6 +8,7 @@ import type { VersionService } from './newsroom/versions.ts';
 import type { People } from './newsroom/people.ts';
 import type { TokenService } from './auth/tokens.ts';
 import type { OriginPolicy } from './http/origin.ts';
+import type { Metrics } from './metrics/metrics.ts';
 
 /** The services a request handler or realtime module may use; built once in server.ts. */
 export interface AppContext {
@@ -17,6 +18,7 @@ export interface AppContext {
   sessions: SessionService;
   tokens: TokenService;
   origins: OriginPolicy;
+  metrics: Metrics;
   articles: ArticleService;
   events: NewsroomEvents;
   versions: VersionService;

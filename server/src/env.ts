@@ -72,6 +72,8 @@ export const EnvSchema = z.object({
     .default('')
     .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(z.url({ error: 'ALLOWED_ORIGINS must be comma-separated URLs' }))),
+  /** Bearer token that /metrics requires; without it /metrics is refused in production. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   /** Trust X-Forwarded-* from a reverse proxy (and mark cookies Secure over HTTPS). */
   TRUST_PROXY: bool.default(false),
   /** Grace period for graceful shutdown before sockets are cut. */

@@ -11,6 +11,8 @@ import { openSqliteStore } from './storage/sqlite/sqlite-store.ts';
 import { SessionService } from './auth/sessions.ts';
 import { TokenService } from './auth/tokens.ts';
 import { OriginPolicy, clientAddress } from './http/origin.ts';
+import { Metrics } from './metrics/metrics.ts';
+import { MetricsExtension } from './collab/extensions/metrics.ts';
 import { ArticleService } from './newsroom/articles.ts';
 import { NewsroomEvents } from './newsroom/events.ts';
 import { seedDemoNewsroom } from './newsroom/seed.ts';
@@ -58,12 +60,14 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
   const sessions = new SessionService(store, env.SESSION_IDLE_MS);
   const tokens = new TokenService(store);
   const origins = new OriginPolicy(env.ALLOWED_ORIGINS, env.TRUST_PROXY);
+  const metrics = new Metrics();
   const people = new People(store);
   const articles = new ArticleService(store, events, people);
 
   const persistence = new PersistenceExtension(store, log, {
     persistIntervalMs: env.PERSIST_INTERVAL_MS,
     compactAfterUpdates: env.COMPACT_AFTER_UPDATES,
+    observeWriteSeconds: (seconds) => metrics.storeWriteSeconds.observe(seconds),
   });
   const presence = new PresenceCountExtension(events);
   let versions: VersionService | null = null;
@@ -77,6 +81,7 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
       new ArticleActivityExtension(articles, log),
       new VersionAutosaveExtension(() => versions!, log, env.VERSION_INTERVAL_MS),
       presence,
+      new MetricsExtension(metrics),
     ],
     maxMessageBytes: env.MAX_MESSAGE_BYTES,
     maxUpdateBytes: env.MAX_UPDATE_BYTES,
@@ -89,7 +94,7 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
   });
   versions = new VersionService(store, collab, people);
   articles.attach(collab, versions);
-  const ctx: AppContext = { env, log, store, sessions, tokens, origins, articles, events, versions, people };
+  const ctx: AppContext = { env, log, store, sessions, tokens, origins, metrics, articles, events, versions, people };
 
   if (env.SEED_DEMO) await seedDemoNewsroom(store, articles, log);
 
@@ -97,6 +102,7 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
   answerClientErrorsWithJson(http);
   collab.attach(http);
   const io = createRealtimeServer(http, ctx);
+  metrics.socketCount = () => io.engine.clientsCount;
   registerRealtimeModules(io, [deskRealtime(io, ctx, presence)]);
 
   await new Promise<void>((resolve, reject) => {

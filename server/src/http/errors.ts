@@ -16,6 +16,12 @@ export const notFoundRoute: RequestHandler = (req, _res, next) => {
   next(new HttpError(ErrorCode.notFound, `No route for ${req.method} ${req.path}`));
 };
 
+/** Sends the error body and leaves the code for the metrics middleware. */
+function sendError(res: Parameters<ErrorRequestHandler>[2], status: number, code: ErrorCode, message: string): void {
+  res.locals.errorCode = code;
+  res.status(status).json(errorBody(code, message));
+}
+
 export function errorBody(code: ErrorCode, message: string): ApiError {
   return { error: { code, message } };
 }
@@ -24,24 +30,24 @@ export function errorBody(code: ErrorCode, message: string): ApiError {
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (res.headersSent) return;
   if (error instanceof HttpError) {
-    res.status(error.status).json(errorBody(error.code, error.message));
+    sendError(res, error.status, error.code, error.message);
     return;
   }
   // body-parser errors carry a `type` and an HTTP status
   const type = (error as { type?: string }).type;
   if (type === 'entity.too.large') {
-    res.status(413).json(errorBody(ErrorCode.payloadTooLarge, 'Request body is too large'));
+    sendError(res, 413, ErrorCode.payloadTooLarge, 'Request body is too large');
     return;
   }
   if (type === 'entity.parse.failed') {
-    res.status(400).json(errorBody(ErrorCode.invalidRequest, 'Request body is not valid JSON'));
+    sendError(res, 400, ErrorCode.invalidRequest, 'Request body is not valid JSON');
     return;
   }
   const status = (error as { status?: number }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    res.status(status).json(errorBody(ErrorCode.invalidRequest, 'Malformed request'));
+    sendError(res, status, ErrorCode.invalidRequest, 'Malformed request');
     return;
   }
   req.log?.error({ err: error }, 'unhandled error');
-  res.status(500).json(errorBody(ErrorCode.internal, 'Something went wrong on our side'));
+  sendError(res, 500, ErrorCode.internal, 'Something went wrong on our side');
 };

@@ -19,7 +19,8 @@ const create = (headers: Record<string, string>, cookie = alice) =>
 
 describe('cross-site protection', () => {
   it('refuses state-changing cookie requests from a foreign Origin or a cross-site fetch', async () => {
-    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }]) {
+    const attempts: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }];
+    for (const headers of attempts) {
       const res = await create(headers);
       expect(res.status).toBe(403);
       expect(await res.json()).toEqual({ error: { code: 'forbidden', message: 'Cross-site request refused' } });
