@@ -3,6 +3,14 @@ import react from '@vitejs/plugin-react';
 
 /** The Copydesk server in development; everything not served by Vite is proxied there. */
 const SERVER = 'http://127.0.0.1:3000';
+const proxy = {
+  '/api': { target: SERVER },
+  '/healthz': { target: SERVER },
+  '/news': { target: SERVER },
+  '/news-assets': { target: SERVER },
+  '/collab': { target: SERVER, ws: true },
+  '/socket.io': { target: SERVER, ws: true },
+};
 
 export default defineConfig({
   // Resolve paths from this file, whether Vite runs in client/ or from the repository root.
@@ -14,24 +22,10 @@ export default defineConfig({
   },
   server: {
     port: 5173,
-    proxy: {
-      '/api': { target: SERVER },
-      '/healthz': { target: SERVER },
-      '/news': { target: SERVER },
-      '/news-assets': { target: SERVER },
-      '/collab': { target: SERVER, ws: true },
-      '/socket.io': { target: SERVER, ws: true },
-    },
+    proxy,
   },
   preview: {
-    proxy: {
-      '/api': { target: SERVER },
-      '/healthz': { target: SERVER },
-      '/news': { target: SERVER },
-      '/news-assets': { target: SERVER },
-      '/collab': { target: SERVER, ws: true },
-      '/socket.io': { target: SERVER, ws: true },
-    },
+    proxy,
   },
   build: {
     outDir: 'dist',
