@@ -58,11 +58,14 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     /** Regenerate latest.md + SVGs from an existing results JSON, without running anything. */
     from: { type: 'string' },
+    /** Override the churn leak-check duration (seconds). */
+    'churn-seconds': { type: 'string' },
   },
   allowPositionals: false,
 });
 
 const cfg = makeConfig(Boolean(args.quick), args.reps ? Number(args.reps) : undefined);
+if (args['churn-seconds']) cfg.churnMs = Number(args['churn-seconds']) * 1000;
 const only = new Set<WorkloadId>((args.only?.split(',') as WorkloadId[] | undefined) ?? WORKLOADS);
 const outDir = args.out ?? RESULTS_DIR;
 
@@ -88,6 +91,8 @@ function selectServers(): ServerSpec[] {
 async function main(): Promise<number> {
   if (args.from) {
     const results = JSON.parse(readFileSync(args.from, 'utf8')) as BenchResults;
+    results.summary = summarize(results.runs, results.subject);
+    writeFileSync(args.from, JSON.stringify(results, null, 1) + '\n');
     const md = writeReport(results, dirname(args.from), basename(args.from));
     console.log(md.summary);
     return 0;

@@ -25,9 +25,10 @@ export function summarize(runs: RunRecord[], subject: string): Record<string, Re
     for (const [key, { cell, samples }] of metrics) {
       for (const [server, xs] of samples) cell.values[server] = median(xs);
       const mine = cell.values[subject];
-      if (mine !== undefined) {
+      // a ratio only means something for two positive values (e.g. not for an RSS change ≤ 0)
+      if (mine !== undefined && mine > 0) {
         for (const [server, v] of Object.entries(cell.values)) {
-          if (server !== subject && v !== 0) cell.ratios[server] = mine / v;
+          if (server !== subject && v > 0) cell.ratios[server] = mine / v;
         }
       }
       out[workload]![key] = cell;

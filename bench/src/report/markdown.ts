@@ -32,6 +32,7 @@ export const KEY_METRICS: Array<[string, string]> = [
   ['join-cold', 'single'],
   ['memory', 'perArticle'],
   ['memory', 'retained'],
+  ['churn', 'growth'],
   ['churn', 'slope'],
   ['storage', 'overV2'],
   ['storage', 'liveOverV2'],

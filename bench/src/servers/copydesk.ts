@@ -48,7 +48,7 @@ function create(id: string, label: string, opts: CopydeskOptions): BenchServer {
     unloadsDocs: true,
     unloadWaitMs: IDLE_UNLOAD_MS + 1500,
     notes: [
-      `Copydesk server (server/src/main.ts via node --import tsx), embedded SQLite store, DOC_IDLE_UNLOAD_MS=${IDLE_UNLOAD_MS}, LOG_LEVEL=warn`,
+      `Copydesk server (server/src/main.ts via node --import tsx), embedded SQLite store, DOC_IDLE_UNLOAD_MS=${IDLE_UNLOAD_MS}, MAX_CONNECTIONS_PER_USER/IP raised to 100000 (bench opens ~1,000 sockets as one user), LOG_LEVEL=warn`,
       ...(opts.redisUrl ? [`Redis mode: REDIS_URL=${opts.redisUrl}`] : []),
     ],
     pid: () => child?.pid ?? null,
@@ -62,6 +62,10 @@ function create(id: string, label: string, opts: CopydeskOptions): BenchServer {
         LOG_LEVEL: 'warn',
         DOC_IDLE_UNLOAD_MS: String(IDLE_UNLOAD_MS),
         NODE_ENV: 'production',
+        // The bench opens up to ~1,000 sockets as one user from one address; the competitors
+        // have no such limits, so Copydesk's (defaults 20 per user / 100 per address) are raised.
+        MAX_CONNECTIONS_PER_USER: '100000',
+        MAX_CONNECTIONS_PER_IP: '100000',
       };
       if (opts.redisUrl) env.REDIS_URL = opts.redisUrl;
       child = await spawnNode({
