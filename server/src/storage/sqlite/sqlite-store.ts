@@ -13,6 +13,8 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
     file = join(dataDir, 'copydesk.db');
   }
   const db = new Database(file);
+  // Must come before the first table: compaction frees pages, and incremental vacuum returns them to the OS.
+  db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives process crashes (only an OS crash can lose the last commits).
   db.pragma('synchronous = NORMAL');
@@ -229,6 +231,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
       },
       async compact(articleId, snapshot, throughSeq) {
         compactTx(articleId, snapshot, throughSeq);
+        db.pragma('incremental_vacuum');
       },
       async size(articleId) {
         return (q.docSize.get({ id: articleId }) as { bytes: number }).bytes;
