@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
 
 /** The Copydesk server in development; everything not served by Vite is proxied there. */
 const SERVER = 'http://127.0.0.1:3000';
@@ -33,5 +34,14 @@ export default defineConfig({
     sourcemap: true,
     // The editor chunk (Tiptap + ProseMirror + Yjs) is ~540 kB before gzip; it is loaded lazily.
     chunkSizeWarningLimit: 700,
+    // A second entry: the live comments of the server-rendered reader pages. The server finds its
+    // hashed file names in dist/.vite/manifest.json (the CSP allows no inline scripts).
+    manifest: true,
+    rolldownOptions: {
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        'reader-comments': fileURLToPath(new URL('./src/features/comments/reader/main.tsx', import.meta.url)),
+      },
+    },
   },
 });

@@ -21,6 +21,12 @@ export interface BenchConfig {
   churnMaxIterations: number;
   churnArticles: number;
   churnParallel: number;
+  /** (e) comment fan-out: readers subscribed to one article, comments posted per second, for how long */
+  commentReaders: number;
+  commentRate: number;
+  commentWindowMs: number;
+  /** how long to wait after the last post for every delivery before counting the rest as lost */
+  commentDrainMs: number;
   /** hard bounds */
   typingTimeoutMs: number;
   syncTimeoutMs: number;
@@ -44,6 +50,10 @@ export function makeConfig(quick: boolean, reps?: number): BenchConfig {
         churnMaxIterations: 2_000,
         churnArticles: 20,
         churnParallel: 4,
+        commentReaders: 100,
+        commentRate: 100,
+        commentWindowMs: 3_000,
+        commentDrainMs: 10_000,
         typingTimeoutMs: 60_000,
         syncTimeoutMs: 30_000,
       }
@@ -63,6 +73,10 @@ export function makeConfig(quick: boolean, reps?: number): BenchConfig {
         churnMaxIterations: 200_000,
         churnArticles: 50,
         churnParallel: 4,
+        commentReaders: 100,
+        commentRate: 100,
+        commentWindowMs: 30_000,
+        commentDrainMs: 30_000,
         typingTimeoutMs: 600_000,
         syncTimeoutMs: 120_000,
       };

@@ -39,6 +39,9 @@ export function machineInfo(): MachineInfo {
     '@hocuspocus/extension-sqlite',
     'sqlite3',
     'better-sqlite3',
+    'socket.io',
+    'socket.io-client',
+    'redis',
     'tsx',
   ];
   return {

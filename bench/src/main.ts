@@ -275,7 +275,7 @@ async function memorySession(rep: number, ctx: WorkloadContext, attempt: Attempt
   await attempt(rep, server, 'memory', () => memory(ctx, seed));
   // the churn leak check is long (10 min per server in full mode): run it in the first repetition only
   if (rep === 0) await attempt(rep, server, 'churn', () => churn(ctx));
-  if (server.id === SUBJECT_ID) await attempt(rep, server, 'comments', async () => comments());
+  if (server.id === SUBJECT_ID) await attempt(rep, server, 'comments', () => comments(ctx));
   await server.stop();
 }
 

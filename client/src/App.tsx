@@ -5,9 +5,11 @@ import { LoginPage } from './features/auth/LoginPage.tsx';
 import { RequireAuth } from './features/auth/RequireAuth.tsx';
 import { DeskPage } from './features/desk/DeskPage.tsx';
 import { FullPageMessage } from './components/FullPageMessage.tsx';
+import { ModerationPage } from './features/comments/moderation/ModerationPage.tsx';
 
 // The editor (Tiptap, ProseMirror, Yjs) is most of the code: load it only when an article opens.
 const EditorPage = lazy(() => import('./features/editor/EditorPage.tsx').then((m) => ({ default: m.EditorPage })));
+const BoardPage = lazy(() => import('./features/board/BoardPage.tsx').then((m) => ({ default: m.BoardPage })));
 
 function PageNotFound() {
   return (
@@ -34,6 +36,15 @@ export function App() {
           <Route path="/login" element={<LoginPage />} />
           <Route element={<RequireAuth />}>
             <Route path="/" element={<DeskPage />} />
+            <Route
+              path="/board"
+              element={
+                <Suspense fallback={<FullPageMessage busy>Loading the board…</FullPageMessage>}>
+                  <BoardPage />
+                </Suspense>
+              }
+            />
+            <Route path="/moderation" element={<ModerationPage />} />
             <Route
               path="/articles/:id"
               element={

@@ -6,6 +6,9 @@ import type { ArticleService } from './newsroom/articles.ts';
 import type { NewsroomEvents } from './newsroom/events.ts';
 import type { VersionService } from './newsroom/versions.ts';
 import type { People } from './newsroom/people.ts';
+import type { PresenceBoard } from './presence/board.ts';
+import type { CommentService } from './newsroom/comments.ts';
+import type { EditorialService } from './newsroom/comments-editorial.ts';
 import type { TokenService } from './auth/tokens.ts';
 import type { OriginPolicy } from './http/origin.ts';
 import type { Metrics } from './metrics/metrics.ts';
@@ -23,4 +26,9 @@ export interface AppContext {
   events: NewsroomEvents;
   versions: VersionService;
   people: People;
+  /** Edit presence of every article (leads' board, editors' people lists). */
+  presenceBoard: PresenceBoard;
+  /** Reader comments and moderation; editorial comments and notifications. */
+  comments: CommentService;
+  editorial: EditorialService;
 }

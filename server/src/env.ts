@@ -58,8 +58,15 @@ export const EnvSchema = z.object({
   VERSION_INTERVAL_MS: z.coerce.number().int().min(1000).default(10 * 60 * 1000),
   /** Public base URL for Open Graph links on reader pages (e.g. https://news.example.com). */
   PUBLIC_URL: z.url().optional(),
-  /** Ping interval for /collab sockets; a socket that misses a pong is dropped. */
-  WS_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  /**
+   * Ping interval for /collab sockets; a socket that misses a pong is dropped (within two
+   * intervals), and with it the person's presence: the default keeps a silent drop under 30 s.
+   */
+  WS_HEARTBEAT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Presence: without typing or moving for this long, a person turns from active to idle. */
+  PRESENCE_IDLE_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Presence board: at most one batch of changes per this many ms (a few per second per article). */
+  PRESENCE_BOARD_THROTTLE_MS: z.coerce.number().int().min(10).max(1000).default(250),
   /** Sessions expire after this much inactivity. */
   SESSION_IDLE_MS: z.coerce.number().int().min(1000).default(12 * 60 * 60 * 1000),
   /** Login attempts allowed per IP and per username within LOGIN_RATE_WINDOW_S. */
@@ -74,6 +81,11 @@ export const EnvSchema = z.object({
     .pipe(z.array(z.url({ error: 'ALLOWED_ORIGINS must be comma-separated URLs' }))),
   /** Bearer token that /metrics requires; without it /metrics is refused in production. */
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  /** Reader comments one person may post per COMMENT_RATE_WINDOW_S (the next one is rate_limited). */
+  COMMENT_RATE_PER_USER: z.coerce.number().int().min(1).default(5),
+  /** Reader comments one IP address may post per COMMENT_RATE_WINDOW_S (several people behind one address). */
+  COMMENT_RATE_PER_IP: z.coerce.number().int().min(1).default(30),
+  COMMENT_RATE_WINDOW_S: z.coerce.number().int().min(1).default(30),
   /** Trust X-Forwarded-* from a reverse proxy (and mark cookies Secure over HTTPS). */
   TRUST_PROXY: bool.default(false),
   /** Grace period for graceful shutdown before sockets are cut. */

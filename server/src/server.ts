@@ -7,7 +7,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createApp } from './app.ts';
 import type { AppContext } from './context.ts';
 import type { Store } from './storage/store.ts';
-import { openSqliteStore } from './storage/sqlite/sqlite-store.ts';
+import { openConfiguredStore } from './storage/open-store.ts';
 import { SessionService } from './auth/sessions.ts';
 import { TokenService } from './auth/tokens.ts';
 import { OriginPolicy, clientAddress } from './http/origin.ts';
@@ -22,10 +22,22 @@ import { PersistenceExtension } from './collab/extensions/persistence.ts';
 import { ArticleActivityExtension } from './collab/extensions/article-activity.ts';
 import { PresenceCountExtension } from './collab/extensions/presence-count.ts';
 import { VersionAutosaveExtension } from './collab/extensions/version-autosave.ts';
+import { SaveStatusExtension } from './collab/extensions/save-status.ts';
+import { RedisRelayExtension } from './collab/extensions/redis-relay.ts';
+import { LivePermissionsRelay } from './collab/extensions/redis-relay-permissions.ts';
+import { RedisAwarenessRelay } from './collab/extensions/redis-relay-awareness.ts';
+import type { RedisStore } from './storage/redis/redis-store.ts';
+import { useRedisAdapter } from './realtime/redis-adapter.ts';
+import { RedisPresenceStore } from './storage/redis/presence-store.ts';
 import { VersionService } from './newsroom/versions.ts';
 import { People } from './newsroom/people.ts';
+import { CommentService } from './newsroom/comments.ts';
+import { EditorialService } from './newsroom/comments-editorial.ts';
+import { commentsRealtime } from './realtime/comments.ts';
 import { createRealtimeServer, registerRealtimeModules, type RealtimeServer } from './realtime/socket-server.ts';
 import { deskRealtime } from './realtime/desk.ts';
+import { presenceRealtime } from './realtime/presence.ts';
+import { createPresence } from './presence/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -55,7 +67,12 @@ function answerClientErrorsWithJson(http: HttpServer): void {
 /** Wires store, services, HTTP, /collab and Socket.IO together and starts listening. */
 export async function startServer(env: Env, options: { store?: Store; log?: Logger } = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(env.LOG_LEVEL);
-  const store = options.store ?? openSqliteStore(env.DATA_DIR);
+  // REDIS_URL: the Redis driver and the cross-instance relays; otherwise the embedded SQLite store.
+  const store = options.store ?? (await openConfiguredStore(env, log));
+  const redis = store.kind === 'redis' ? (store as RedisStore) : null;
+  const relay = redis ? new RedisRelayExtension(redis, log, { compactAfterUpdates: env.COMPACT_AFTER_UPDATES }) : null;
+  const awarenessRelay = redis ? new RedisAwarenessRelay(redis, log) : null;
+  await awarenessRelay?.start();
   const events = new NewsroomEvents();
   const sessions = new SessionService(store, env.SESSION_IDLE_MS);
   const tokens = new TokenService(store);
@@ -64,12 +81,23 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
   const people = new People(store);
   const articles = new ArticleService(store, events, people);
 
-  const persistence = new PersistenceExtension(store, log, {
+  const saveStatus = new SaveStatusExtension((articleId) => persistence.saveState(articleId));
+  const persistence: PersistenceExtension = new PersistenceExtension(store, log, {
     persistIntervalMs: env.PERSIST_INTERVAL_MS,
-    compactAfterUpdates: env.COMPACT_AFTER_UPDATES,
+    // With Redis the relay compacts when a doc's stream (all instances' updates) grows past the threshold.
+    compactAfterUpdates: relay ? Number.MAX_SAFE_INTEGER : env.COMPACT_AFTER_UPDATES,
+    onSaveState: saveStatus.onSaveState,
+    captureSaveMark: saveStatus.captureSaveMark,
     observeWriteSeconds: (seconds) => metrics.storeWriteSeconds.observe(seconds),
   });
   const presence = new PresenceCountExtension(events);
+  // Redis mode: presence entries of every instance in Redis (heartbeat with expiry), so every board sees every editor.
+  const redisPresence = redis
+    ? new RedisPresenceStore(redis, log, { instanceId: env.INSTANCE_ID, heartbeatMs: env.INSTANCE_HEARTBEAT_MS, ttlMs: env.INSTANCE_TTL_MS })
+    : null;
+  await redisPresence?.start();
+  const livePresence = createPresence({ env, log, store, events, ...(redisPresence ? { presenceStore: redisPresence } : {}) });
+  redisPresence?.onRepublish(() => livePresence.tracker.republish());
   let versions: VersionService | null = null;
   const collab = new CollabServer({
     log,
@@ -77,10 +105,16 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
     isAllowedOrigin: origins.allowsRequest,
     clientAddress: (request) => clientAddress(request, env.TRUST_PROXY),
     extensions: [
+      // The relay notes the stream position before persistence loads the doc.
+      ...(relay ? [relay] : []),
       persistence,
+      saveStatus,
       new ArticleActivityExtension(articles, log),
       new VersionAutosaveExtension(() => versions!, log, env.VERSION_INTERVAL_MS),
       presence,
+      ...livePresence.extensions,
+      // After the extensions that correct awareness states: carets go to other instances as corrected.
+      ...(awarenessRelay ? [awarenessRelay] : []),
       new MetricsExtension(metrics),
     ],
     maxMessageBytes: env.MAX_MESSAGE_BYTES,
@@ -94,32 +128,48 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
   });
   versions = new VersionService(store, collab, people);
   articles.attach(collab, versions);
-  const ctx: AppContext = { env, log, store, sessions, tokens, origins, metrics, articles, events, versions, people };
+  const comments = new CommentService(store, people, {
+    perUser: env.COMMENT_RATE_PER_USER,
+    perIp: env.COMMENT_RATE_PER_IP,
+    windowSeconds: env.COMMENT_RATE_WINDOW_S,
+  });
+  const editorial = new EditorialService(store, people, comments.events);
+  const ctx: AppContext = { env, log, store, sessions, tokens, origins, metrics, articles, events, versions, people, presenceBoard: livePresence.board, comments, editorial };
 
-  if (env.SEED_DEMO) await seedDemoNewsroom(store, articles, log);
+  if (env.SEED_DEMO) {
+    // Several instances may start at once on an empty Redis: one seeds, the others wait and find users.
+    if (redis) await redis.withLock('seed', { ttlMs: 60_000, waitMs: 60_000 }, () => seedDemoNewsroom(store, articles, log));
+    else await seedDemoNewsroom(store, articles, log);
+  }
+  await relay?.start();
+  const permissionsRelay = redis ? new LivePermissionsRelay(redis, events, () => collab, log) : null;
+  await permissionsRelay?.start();
 
   const http = createServer(createApp(ctx));
   answerClientErrorsWithJson(http);
   collab.attach(http);
   const io = createRealtimeServer(http, ctx);
+  if (redis) await useRedisAdapter(io, redis);
   metrics.socketCount = () => io.engine.clientsCount;
-  registerRealtimeModules(io, [deskRealtime(io, ctx, presence)]);
+  registerRealtimeModules(io, [deskRealtime(io, ctx, presence), commentsRealtime(io, ctx), presenceRealtime(io, ctx, livePresence.board)]);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(env.PORT, env.HOST, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
-  log.info({ port, store: store.kind, dataDir: env.DATA_DIR }, 'copydesk listening');
+  log.info({ port, store: store.kind, ...(redis ? { instance: env.INSTANCE_ID, redisPrefix: env.REDIS_PREFIX } : { dataDir: env.DATA_DIR }) }, 'copydesk listening');
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
       http.close();
       await collab.close();
+      await livePresence.close();
       io.disconnectSockets(true);
       await io.close().catch(() => undefined);
       http.closeAllConnections();
+      await permissionsRelay?.stop();
       await store.close();
     })());
 

@@ -36,6 +36,10 @@ export const KEY_METRICS: Array<[string, string]> = [
   ['churn', 'slope'],
   ['storage', 'overV2'],
   ['storage', 'liveOverV2'],
+  ['comments', 'p99'],
+  ['comments', 'lost'],
+  ['comments', 'redis_p99'],
+  ['comments', 'redis_lost'],
 ];
 
 function fmt(v: number | undefined, unit = ''): string {
@@ -70,7 +74,7 @@ export function writeReport(r: BenchResults, outDir: string, jsonName: string): 
       `for "lower is better" metrics a ratio below 1 favours Copydesk, for "higher is better" above 1 does (⚠ marks a ratio where Copydesk is worse).`,
   );
   L.push('');
-  L.push(`**Correctness: ${r.failures.length === 0 ? 'PASS' : `FAIL (${r.failures.length})`}** — every replica and a fresh client must equal the trace's \`endContent\`.`);
+  L.push(`**Correctness: ${r.failures.length === 0 ? 'PASS' : `FAIL (${r.failures.length})`}** — every replica and a fresh client must equal the trace's \`endContent\`, and no comment delivery may be lost.`);
   for (const f of r.failures) L.push(`- ❌ ${f}`);
   if (!subjectRan) {
     const s = r.servers.find((x) => x.id === r.subject);
@@ -109,8 +113,25 @@ export function writeReport(r: BenchResults, outDir: string, jsonName: string): 
     L.push(`## ${sec.title}`);
     L.push('');
     if (sec.id === 'comments') {
-      L.push('<!-- TODO(bench: comment fan-out): see bench/src/workloads/comments.ts -->');
-      L.push(`**${notes[r.subject]?.[0] ?? 'not measured: comments not implemented yet'}**`);
+      // Copydesk only (the competitors have no comments): absolute values, no ratios.
+      if (!cells || Object.keys(cells).length === 0) {
+        L.push(`**${notes[r.subject]?.[0] ?? 'not measured in this run'}**`);
+      } else {
+        L.push(
+          `${r.config.commentReaders} readers subscribed to one published article, ${r.config.commentRate} comments/s for ${r.config.commentWindowMs / 1000} s; ` +
+            'one Copydesk instance, then two instances through Redis (readers on one, posters on the other). ' +
+            '**Absolute numbers only: the competitors have no comment feature.** Any lost delivery fails the run.\n',
+        );
+        L.push('![comment delivery latency](comments.svg)\n');
+        L.push(`| metric | ${label(r.subject)} |`);
+        L.push('|---|---|');
+        for (const cell of Object.values(cells)) L.push(`| ${cell.label} (${cell.better} is better) | ${fmt(cell.values[r.subject], cell.unit)} |`);
+        const n = notes[r.subject] ?? [];
+        if (n.length) {
+          L.push('');
+          for (const line of n) L.push(`- ${line}`);
+        }
+      }
       L.push('');
       continue;
     }
@@ -242,6 +263,18 @@ function writeCharts(
   writeFileSync(
     join(outDir, 'nodecc-join.svg'),
     lineChart('node_nodecc: time to sync each joining client', joinSeries, { xLabel: 'percentile of joins', yLabel: 'ms', logY: true }),
+  );
+  const commentSeries: Series[] = [
+    { name: 'one instance', points: lastDist(r, 'comments', r.subject, 'latency') ?? [] },
+    { name: 'two instances through Redis', points: lastDist(r, 'comments', r.subject, 'redisLatency') ?? [] },
+  ].filter((s) => s.points.length);
+  writeFileSync(
+    join(outDir, 'comments.svg'),
+    lineChart(`Comment delivery latency (${r.config.commentReaders} readers, ${r.config.commentRate} comments/s)`, commentSeries, {
+      xLabel: 'percentile of (comment, reader) deliveries',
+      yLabel: 'latency ms',
+      logY: true,
+    }),
   );
   const churnSeries: Series[] = ids
     .map((id) => ({ name: label(id), points: lastDist(r, 'churn', id, 'rss') ?? [] }))

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,11 +33,24 @@ export interface SpawnOptions {
   /** Resolves when the child is ready to serve. */
   ready: (child: Child) => Promise<void>;
   readyTimeoutMs?: number;
+  /**
+   * Names the CPU profile when BENCH_CPU_PROF_DIR is set: the child then runs with
+   * `node --cpu-prof` and writes `<dir>/<tag>-<time>/CPU.*.cpuprofile` (one per thread: the tsx
+   * loader runs in a worker) when it exits cleanly.
+   */
+  tag?: string;
+}
+
+/** `--cpu-prof` flags for a child when BENCH_CPU_PROF_DIR is set (profiling runs only). */
+function cpuProfArgs(tag: string): string[] {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  if (!dir) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${join(dir, `${tag}-${Date.now()}`)}`];
 }
 
 /** Spawns `node <args>` (always node itself, so the pid is the server's and RSS is the server's). */
 export async function spawnNode(opts: SpawnOptions): Promise<Child> {
-  const proc = spawn(process.execPath, opts.args, {
+  const proc = spawn(process.execPath, [...cpuProfArgs(opts.tag ?? 'server'), ...opts.args], {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -138,4 +151,20 @@ export function dirBytes(dir: string): number {
     total += st.isDirectory() ? dirBytes(p) : st.size;
   }
   return total;
+}
+
+let clkTck = 0;
+/** CPU seconds (user + system) process `pid` has used so far, from /proc/<pid>/stat. */
+export function procCpuSeconds(pid: number): number {
+  if (!clkTck) {
+    try {
+      clkTck = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clkTck = 100;
+    }
+  }
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // after "(comm) ": state is field 3, utime field 14, stime field 15 (1-based)
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) / clkTck;
 }

@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { yWebsocketClient } from '../clients.ts';
 import type { BenchServer, ServerSpec } from './types.ts';
 import { freePort, httpOk, spawnNode, stopChild, type Child } from './child.ts';
-import { sleep } from '../util.ts';
+import { randomId, sleep } from '../util.ts';
+import { deleteRedisPrefix } from '../redis.ts';
+
+/** The Redis the Copydesk Redis-mode runs use (loopback only; checked in main.ts). */
+export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const COPYDESK_SERVER_DIR = join(here, '..', '..', '..', 'server');
@@ -15,14 +19,21 @@ const MAIN = join(COPYDESK_SERVER_DIR, 'src', 'main.ts');
 const IDLE_UNLOAD_MS = 500;
 
 export interface CopydeskOptions {
-  /**
-   * Redis mode hook: when set, passed to the server as REDIS_URL (a local 127.0.0.1 Redis only).
-   * Copydesk's Redis mode is not implemented yet; enable with `--servers copydesk-redis`.
-   */
+  /** Redis mode: passed to the server as REDIS_URL (a local 127.0.0.1 Redis only). */
   redisUrl?: string;
+  /** Redis mode: REDIS_PREFIX (unique per bench run, so its keys can be removed afterwards). */
+  redisPrefix?: string;
+  /** Redis mode: INSTANCE_ID of this process in the cluster. */
+  instanceId?: string;
 }
 
-function create(id: string, label: string, opts: CopydeskOptions): BenchServer {
+/**
+ * Comment rate limits for the bench server: the fan-out workload posts 100 comments/s from 4
+ * accounts on one address, far above the product defaults (5 per person / 30 per address per 30 s).
+ */
+export const BENCH_COMMENT_RATE = { COMMENT_RATE_PER_USER: '1000000', COMMENT_RATE_PER_IP: '1000000', COMMENT_RATE_WINDOW_S: '1' };
+
+export function createCopydesk(id: string, label: string, opts: CopydeskOptions): BenchServer {
   let child: Child | null = null;
   let port = 0;
   let cookie = '';
@@ -48,10 +59,11 @@ function create(id: string, label: string, opts: CopydeskOptions): BenchServer {
     unloadsDocs: true,
     unloadWaitMs: IDLE_UNLOAD_MS + 1500,
     notes: [
-      `Copydesk server (server/src/main.ts via node --import tsx), embedded SQLite store, DOC_IDLE_UNLOAD_MS=${IDLE_UNLOAD_MS}, MAX_CONNECTIONS_PER_USER/IP raised to 100000 (bench opens ~1,000 sockets as one user), LOG_LEVEL=warn`,
+      `Copydesk server (server/src/main.ts via node --import tsx), ${opts.redisUrl ? 'Redis store' : 'embedded SQLite store'}, DOC_IDLE_UNLOAD_MS=${IDLE_UNLOAD_MS}, MAX_CONNECTIONS_PER_USER/IP raised to 100000 (bench opens ~1,000 sockets as one user), COMMENT_RATE_PER_USER/PER_IP raised to 1000000 per ${BENCH_COMMENT_RATE.COMMENT_RATE_WINDOW_S} s (comment fan-out posts 100/s), LOG_LEVEL=warn`,
       ...(opts.redisUrl ? [`Redis mode: REDIS_URL=${opts.redisUrl}`] : []),
     ],
     pid: () => child?.pid ?? null,
+    httpUrl: () => base(),
     async start() {
       port = await freePort();
       const env: Record<string, string> = {
@@ -66,12 +78,16 @@ function create(id: string, label: string, opts: CopydeskOptions): BenchServer {
         // have no such limits, so Copydesk's (defaults 20 per user / 100 per address) are raised.
         MAX_CONNECTIONS_PER_USER: '100000',
         MAX_CONNECTIONS_PER_IP: '100000',
+        ...BENCH_COMMENT_RATE,
       };
       if (opts.redisUrl) env.REDIS_URL = opts.redisUrl;
+      if (opts.redisPrefix) env.REDIS_PREFIX = opts.redisPrefix;
+      if (opts.instanceId) env.INSTANCE_ID = opts.instanceId;
       child = await spawnNode({
         args: ['--import', 'tsx', 'src/main.ts'],
         cwd: COPYDESK_SERVER_DIR,
         env,
+        tag: id,
         ready: httpOk(`http://127.0.0.1:${port}/healthz`),
         readyTimeoutMs: 60_000,
       });
@@ -108,6 +124,7 @@ function create(id: string, label: string, opts: CopydeskOptions): BenchServer {
     dataDir: () => dir,
     async cleanup() {
       rmSync(dir, { recursive: true, force: true });
+      if (opts.redisUrl && opts.redisPrefix) await deleteRedisPrefix(opts.redisUrl, opts.redisPrefix);
     },
   };
 }
@@ -126,10 +143,10 @@ export const copydesk: ServerSpec = {
   quick: true,
   full: true,
   unavailable: copydeskUnavailable,
-  create: () => create('copydesk', 'Copydesk /collab (SQLite)', {}),
+  create: () => createCopydesk('copydesk', 'Copydesk /collab (SQLite)', {}),
 };
 
-/** Hook for Copydesk's Redis mode (not implemented in the server yet; opt-in). */
+/** Copydesk's Redis mode, one instance (opt-in; the comment workload runs its own two-instance pair). */
 export const copydeskRedis: ServerSpec = {
   id: 'copydesk-redis',
   label: 'Copydesk /collab (Redis mode)',
@@ -137,7 +154,8 @@ export const copydeskRedis: ServerSpec = {
   full: false,
   unavailable: copydeskUnavailable,
   create: () =>
-    create('copydesk-redis', 'Copydesk /collab (Redis mode)', {
-      redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    createCopydesk('copydesk-redis', 'Copydesk /collab (Redis mode)', {
+      redisUrl: BENCH_REDIS_URL,
+      redisPrefix: `bench-${randomId('redis')}:`,
     }),
 };

@@ -44,6 +44,7 @@ function create(id: string, label: string, sqlite: boolean): BenchServer {
         args: ['--import', 'tsx', join(here, 'procs', 'hocuspocus-proc.ts')],
         cwd: benchDir,
         env,
+        tag: id,
         ready: stdoutMarker('READY'),
       });
     },

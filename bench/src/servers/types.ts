@@ -21,6 +21,8 @@ export interface BenchServer {
   readonly unloadsDocs: boolean;
   /** How long to wait after the last client leaves before the doc is surely unloaded (and compacted). */
   readonly unloadWaitMs: number;
+  /** Base HTTP URL (`http://127.0.0.1:<port>`) while running, for servers with an HTTP API (Copydesk). */
+  httpUrl?(): string;
   /** Child process id while running, else null. */
   pid(): number | null;
   /** Starts (or restarts, on the same data directory) the server. */

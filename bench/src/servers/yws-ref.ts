@@ -32,6 +32,7 @@ function create(id: string, label: string, leveldb: boolean): BenchServer {
         args: ['--import', 'tsx', join(here, 'procs', 'yws-ref-proc.ts')],
         cwd: benchDir,
         env,
+        tag: id,
         ready: stdoutMarker('READY'),
       });
     },

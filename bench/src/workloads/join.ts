@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import type { BenchServer } from '../servers/types.ts';
+import { procCpuSeconds } from '../servers/child.ts';
 import { median, quantile } from '../stats.ts';
 import { now, withTimeout } from '../util.ts';
 import { TEXT_NAME } from './throughput.ts';
@@ -51,16 +52,20 @@ export async function join(
     // the first cold join loads the doc from storage; later ones find it loaded
     for (let i = 0; i < (phase === 'cold' ? 1 : cfg.joinRepeats); i++)
       singles.push(await timeToContent(server, docName, expected, timeout));
+    const pid = server.pid();
+    const cpu0 = pid ? procCpuSeconds(pid) : NaN;
     const t0 = now();
     const crowd = await Promise.all(
       Array.from({ length: cfg.joinCrowd }, () => timeToContent(server, docName, expected, timeout)),
     );
     const crowdAll = now() - t0;
+    const crowdCpuMs = pid ? (procCpuSeconds(pid) - cpu0) * 1000 : NaN;
     return {
       metrics: {
         single: m(`${phase} join: 1 client`, median(singles), 'ms', 'lower'),
         crowdAll: m(`${phase} join: all ${cfg.joinCrowd} at once`, crowdAll, 'ms', 'lower'),
         crowdP50: m(`${phase} join: ${cfg.joinCrowd} at once, p50 client`, quantile(crowd, 0.5), 'ms', 'lower'),
+        crowdCpuMs: m(`${phase} join: server CPU time for the ${cfg.joinCrowd} at once`, crowdCpuMs, 'ms', 'lower'),
       },
       notes: [
         phase === 'warm'

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import type { ClientConn } from '../servers/types.ts';
+import { procCpuSeconds } from '../servers/child.ts';
 import type { FlatEdits } from '../traces.ts';
 import { now, tick, sleep, waitFor } from '../util.ts';
 import { EditCounter, applyPatch } from './edit-counter.ts';
@@ -31,6 +32,8 @@ export async function throughput(ctx: WorkloadContext, edits: FlatEdits): Promis
   const text = writer.doc.getText(TEXT_NAME);
   const failures: string[] = [];
 
+  const pid = server.pid();
+  const cpu0 = pid ? procCpuSeconds(pid) : NaN;
   const t0 = now();
   let stalledMs = 0;
   for (let i = 0; i < total; i++) {
@@ -60,6 +63,7 @@ export async function throughput(ctx: WorkloadContext, edits: FlatEdits): Promis
     ).catch(() => undefined);
   }
   const doneMs = now() - t0;
+  const serverCpuMs = pid ? (procCpuSeconds(pid) - cpu0) * 1000 : NaN;
   for (const c of counters) c.dispose();
   if (text.toString() !== edits.expected) failures.push('throughput: writer text differs from the trace');
   observers.forEach((o, i) => {
@@ -76,6 +80,8 @@ export async function throughput(ctx: WorkloadContext, edits: FlatEdits): Promis
         totalMs: m('replay wall time', doneMs, 'ms', 'lower'),
         typingMs: m('writer typing time', typedMs, 'ms', 'lower'),
         backpressureMs: m('writer stalled on socket back-pressure', stalledMs, 'ms', 'lower'),
+        // CPU the server process spent (user + system, /proc/<pid>/stat): less noisy than wall time on a shared machine
+        serverCpuMs: m('server CPU time for the replay', serverCpuMs, 'ms', 'lower'),
       },
       notes: [`${total} edits, ${cfg.observers} observers`],
       failures,

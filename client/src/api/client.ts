@@ -65,6 +65,8 @@ export const http = {
   get: <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, signal),
   post: <T>(path: string, body?: unknown, signal?: AbortSignal) => request<T>('POST', path, body, signal),
   patch: <T>(path: string, body?: unknown, signal?: AbortSignal) => request<T>('PATCH', path, body, signal),
+  put: <T>(path: string, body?: unknown, signal?: AbortSignal) => request<T>('PUT', path, body, signal),
+  delete: <T>(path: string, signal?: AbortSignal) => request<T>('DELETE', path, undefined, signal),
 };
 
 export function isApiClientError(error: unknown): error is ApiClientError {

@@ -9,6 +9,7 @@ import { useCurrentUser } from '../features/auth/AuthContext.tsx';
 import { colorForUser } from './colors.ts';
 import type { AwarenessUser } from './awarenessUser.ts';
 import { wsUrl } from './wsUrl.ts';
+import { countingWebSocketClass, parseSaved, saveStateOf, type CountingWebSocket, type SavedMessage, type SaveState } from './saveState.ts';
 
 export type Connection = 'connecting' | 'live' | 'offline';
 export type Access = 'ok' | 'forbidden' | 'not-found' | 'unauthenticated';
@@ -22,6 +23,8 @@ export interface ArticleDocState {
   access: Access;
   readOnly: boolean;
   readOnlyReason: string | null;
+  /** Whether the server has stored everything this tab sent (see saveState.ts). */
+  save: SaveState;
 }
 
 const INITIAL: ArticleDocState = {
@@ -32,6 +35,7 @@ const INITIAL: ArticleDocState = {
   access: 'ok',
   readOnly: false,
   readOnlyReason: null,
+  save: 'saved',
 };
 
 /** Closes after which reconnecting cannot help: the page changes instead. */
@@ -72,6 +76,8 @@ export function useArticleDoc(articleId: string): ArticleDocState {
       maxBackoffTime: 5000,
       // The server is the only path between replicas: a read-only tab must not leak edits to another tab.
       disableBc: true,
+      // Counts the update frames sent on each socket, for the "Saved" indicator.
+      WebSocketPolyfill: countingWebSocketClass(),
       shouldReconnect: (event) => !TERMINAL.has(event.code),
     });
     const persistence = new IndexeddbPersistence(`copydesk:${user.id}:${articleId}`, doc);
@@ -81,6 +87,25 @@ export function useArticleDoc(articleId: string): ArticleDocState {
 
     // Server → client status (read-only lock and why). Registered per instance: the stock
     // handler table is copied into each provider, so this does not leak to other providers.
+    // Saved: the server's count of this socket's durable update frames against what the socket sent.
+    let saved: SavedMessage | null = null;
+    let savedSocket: WebSocket | null = null;
+    const refreshSave = () => {
+      const ws = provider.ws as CountingWebSocket | null;
+      if (!ws) return;
+      update({ save: saveStateOf(ws.sentUpdates, savedSocket === ws ? saved : null) });
+    };
+    provider.messageHandlers[CollabMessageType.saved] = (_encoder, decoder) => {
+      saved = parseSaved(decoder);
+      savedSocket = provider.ws;
+      refreshSave();
+    };
+    // Runs after the provider's own update handler has sent the update.
+    doc.on('update', (_update: Uint8Array, origin: unknown) => {
+      if (origin !== provider) refreshSave();
+    });
+    provider.on('status', refreshSave);
+
     provider.messageHandlers[CollabMessageType.status] = (_encoder, decoder) => {
       const status = parseStatus(decoder);
       if (status) update({ readOnly: status.readOnly, readOnlyReason: status.readOnly ? status.reason : null });
@@ -112,6 +137,7 @@ export function useArticleDoc(articleId: string): ArticleDocState {
       if (!isSynced) return;
       serverSynced = true;
       update({ connection: 'live' });
+      refreshSave();
       checkReady();
     };
     provider.on('sync', onSync);

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { useNavigate } from 'react-router';
+import { NavLink, useNavigate } from 'react-router';
 import { useCurrentUser, useAuth } from '../features/auth/AuthContext.tsx';
 import { colorForUser, initials } from '../collab/colors.ts';
 import { Logo } from './Logo.tsx';
 import type { CSSProperties } from 'react';
+import { StaffNotifications } from '../features/comments/NotificationsBell.tsx';
 
 const ROLE_LABELS = { reader: 'Reader', writer: 'Writer', lead: 'Desk lead' } as const;
 
@@ -27,6 +28,20 @@ export function AppHeader() {
     <header className="app-header">
       <div className="app-header__inner">
         <Logo link />
+        {user.role === 'lead' && (
+          <nav className="app-header__nav" aria-label="Desk tools">
+            <NavLink to="/" end className="app-header__link">
+              Desk
+            </NavLink>
+            <NavLink to="/board" className="app-header__link">
+              Presence board
+            </NavLink>
+            <NavLink to="/moderation" className="app-header__link">
+              Moderation
+            </NavLink>
+          </nav>
+        )}
+        <StaffNotifications />
         <div className="app-header__user">
           <span className="avatar avatar--small" style={{ '--avatar-color': colorForUser(user.id) } as CSSProperties} aria-hidden="true">
             {initials(user.displayName)}

@@ -37,10 +37,12 @@ export const CollabMessageType = {
   /** Server → client JSON status: {readOnly, reason}; see CollabStatus. */
   status: 100,
   /**
-   * Server → client save state: `varUint8Array(stateVector)` then `varUint(flags)`. The state vector
-   * (Yjs `encodeStateVector` format) is what the server's store durably holds of the doc; flag bit 0
-   * (`SAVE_FLAG_STORAGE_UNAVAILABLE`) says writes are failing and being retried. Sent when a
-   * connection opens and after writes (at most a few per second per doc).
+   * Server → client save state: `varUint(durableUpdates)` then `varUint(flags)`. `durableUpdates`
+   * counts the update-bearing frames (sync step 2 and update messages) this socket has sent whose
+   * content is now durable in the server's store; a client that counts what it sent on the socket
+   * is "Saved" when the two match. Flag bit 0 (`SAVE_FLAG_STORAGE_UNAVAILABLE`) says the server
+   * cannot write to its store right now (it holds the updates and retries). Sent when a connection
+   * opens and as writes complete (throttled, the latest state always goes out).
    */
   saved: 101,
 } as const;

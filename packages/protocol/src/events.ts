@@ -21,7 +21,11 @@ export const Rooms = {
   article: (articleId: string) => `article:${articleId}`,
   /** Public reader comments of one article. */
   comments: (articleId: string) => `comments:${articleId}`,
+  /** Editorial comments of one article: writers and leads (a room of its own, so leaving it never drops the desk's article feed). */
+  editorial: (articleId: string) => `editorial:${articleId}`,
   moderation: 'moderation',
   presenceBoard: 'presence-board',
+  /** Presence of one article (its people list in the editor). */
+  presence: (articleId: string) => `presence:${articleId}`,
   user: (userId: string) => `user:${userId}`,
 } as const;

@@ -8,7 +8,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from 'pino';
 import { ArticleId, CloseCode, COLLAB_PATH, CollabMessageType } from '@copydesk/protocol';
-import { CollabRejection, type AuthResult, type CollabConnection, type CollabExtension, type DocContext, type UpdateOrigin } from './types.ts';
+import { CollabRejection, type AuthResult, type CollabConnection, type CollabExtension, type DecodedUpdate, type DocContext, type UpdateOrigin } from './types.ts';
 import { encodeAwareness, encodeStatus, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './messages.ts';
 
 export interface CollabServerOptions {
@@ -44,6 +44,10 @@ class Connection implements CollabConnection {
   readonly id = randomUUID();
   readonly awarenessIds = new Set<number>();
   alive = true;
+  lastPongAt = 0;
+  /** Has this socket sent an awareness update yet (its first one is its own state)? */
+  awarenessSeen = false;
+  updatesReceived = 0;
   constructor(
     readonly socket: WebSocket,
     readonly articleId: string,
@@ -243,16 +247,20 @@ export class CollabServer {
     log.debug('collab connection opened');
 
     socket.binaryType = 'nodebuffer';
-    socket.on('pong', () => (conn.alive = true));
+    socket.on('pong', () => {
+      conn.alive = true;
+      conn.lastPongAt = Date.now();
+    });
     socket.on('message', (data: RawData, isBinary: boolean) => {
       if (this.closing) return; // not accepted: the client keeps it and resyncs with the next server
       try {
         if (!isBinary) throw new MalformedMessage('text frame');
         this.handleMessage(live, conn, toUint8Array(data));
       } catch (error) {
-        const code = error instanceof MalformedMessage ? error.code : CloseCode.malformed;
-        log.warn({ err: error instanceof MalformedMessage ? error.message : error, code }, 'refused collab message; closing connection');
-        socket.close(code, error instanceof MalformedMessage ? error.message.slice(0, 120) : 'malformed message');
+        const known = error instanceof MalformedMessage || error instanceof CollabRejection;
+        const code = known ? error.code : CloseCode.malformed;
+        log.warn({ err: known ? error.message : error, code }, 'refused collab message; closing connection');
+        socket.close(code, known ? error.message.slice(0, 120) : 'malformed message');
       }
     });
     socket.on('close', () => this.detach(live, conn));
@@ -283,11 +291,14 @@ export class CollabServer {
           conn.send(reply);
         } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
           const update = readBytes(decoder);
-          if (conn.readOnly) return; // refused, never applied; the client was told it is read-only
+          conn.updatesReceived++;
+          if (conn.readOnly) return this.afterUpdateMessage(live, conn); // refused, never applied; the client was told it is read-only
           if (update.byteLength > this.options.maxUpdateBytes) throw new MalformedMessage('update too large', CloseCode.tooLarge);
-          assertValidUpdate(update);
+          const decoded = decodeValidUpdate(update);
           this.assertDocRoom(live, update.byteLength);
+          for (const ext of this.options.extensions) ext.onClientUpdate?.({ ...contextOf(live), connection: conn, update, decoded });
           Y.applyUpdate(live.doc, update, conn);
+          this.afterUpdateMessage(live, conn);
         } else {
           throw new MalformedMessage(`unknown sync message ${syncType}`);
         }
@@ -296,11 +307,17 @@ export class CollabServer {
       case CollabMessageType.awareness: {
         const update = readBytes(decoder);
         if (update.byteLength > this.options.maxAwarenessBytes) throw new MalformedMessage('awareness state too large', CloseCode.tooLarge);
+        const stale = this.claimAwarenessIds(live, conn, update);
+        conn.awarenessSeen = true;
+        if (stale === null) return; // would change another user's awareness state: ignored
         try {
           awarenessProtocol.applyAwarenessUpdate(live.awareness, update, conn);
         } catch {
           throw new MalformedMessage('bad awareness update');
         }
+        // The same person's previous socket whose state this one took over is likely dead (a
+        // reconnect before we noticed the drop): probe it now rather than at the next heartbeat.
+        for (const old of stale) if (old.awarenessIds.size === 0) this.probe(live, old);
         return;
       }
       case CollabMessageType.queryAwareness: {
@@ -313,11 +330,55 @@ export class CollabServer {
     }
   }
 
+  /**
+   * A client may change only its own awareness states. Stock providers echo every state they
+   * receive back to the server (a no-op: same clock), so only entries that would change a state
+   * count. One that would change another user's state makes the whole update ignored (null). One
+   * for a state of another socket of the same user moves that state to this socket when it is
+   * newer, or when it is the first thing this socket announces: a reconnect with the same Y.Doc
+   * before the old socket was noticed dead. The sockets that lost states are returned.
+   */
+  private claimAwarenessIds(live: LiveDoc, conn: Connection, update: Uint8Array): Set<Connection> | null {
+    const taken = new Map<number, Connection>();
+    for (const { id, clock, removal } of readAwarenessEntries(update)) {
+      if (conn.awarenessIds.has(id)) continue;
+      const current = live.awareness.meta.get(id)?.clock ?? 0;
+      const changes = clock > current || (clock === current && removal && live.awareness.states.has(id));
+      if (!changes && conn.awarenessSeen) continue; // an echo
+      let owner: Connection | null = null;
+      for (const other of live.connections) if (other !== conn && other.awarenessIds.has(id)) owner = other;
+      if (!owner) continue;
+      if (owner.user.id !== conn.user.id) {
+        if (changes) return null;
+        continue;
+      }
+      if (!removal && (clock > current || !conn.awarenessSeen)) taken.set(id, owner);
+    }
+    for (const [id, old] of taken) {
+      old.awarenessIds.delete(id);
+      conn.awarenessIds.add(id);
+    }
+    return new Set(taken.values());
+  }
+
+  /** Pings one socket and cuts it unless it answers soon (at most two seconds). */
+  private probe(live: LiveDoc, conn: Connection): void {
+    const sentAt = Date.now();
+    conn.socket.ping();
+    setTimeout(() => {
+      if (conn.lastPongAt < sentAt && live.connections.has(conn)) conn.socket.terminate();
+    }, Math.min(this.options.heartbeatMs, 2000)).unref();
+  }
+
   /** Refuses an update that would take the doc past MAX_DOC_BYTES (measured exactly only near the limit). */
   private assertDocRoom(live: LiveDoc, incoming: number): void {
     if (live.approxBytes + incoming <= this.options.maxDocBytes) return;
     live.approxBytes = Y.encodeStateAsUpdate(live.doc).byteLength;
     if (live.approxBytes + incoming > this.options.maxDocBytes) throw new MalformedMessage('document size limit reached', CloseCode.docTooLarge);
+  }
+
+  private afterUpdateMessage(live: LiveDoc, conn: Connection): void {
+    for (const ext of this.options.extensions) ext.onUpdateMessage?.({ ...contextOf(live), connection: conn });
   }
 
   private onDocUpdate(live: LiveDoc, update: Uint8Array, origin: UpdateOrigin): void {
@@ -329,11 +390,14 @@ export class CollabServer {
 
   private onAwarenessUpdate(live: LiveDoc, { added, updated, removed }: AwarenessChanges, origin: unknown): void {
     const changed = [...added, ...updated, ...removed];
-    if (origin instanceof Connection) {
-      for (const id of added) origin.awarenessIds.add(id);
-      for (const id of removed) origin.awarenessIds.delete(id);
+    const connection = origin instanceof Connection ? origin : null;
+    if (connection) {
+      for (const id of added) connection.awarenessIds.add(id);
+      for (const id of updated) connection.awarenessIds.add(id);
+      for (const id of removed) connection.awarenessIds.delete(id);
     }
     if (changed.length === 0) return;
+    for (const ext of this.options.extensions) ext.onAwareness?.({ ...contextOf(live), connection, added, updated, removed });
     const message = encodeAwareness(live.awareness, changed);
     for (const conn of live.connections) conn.send(message);
   }
@@ -441,10 +505,27 @@ function readBytes(decoder: decoding.Decoder): Uint8Array {
 }
 
 /** Decodes an update fully before it may touch a live doc: garbage must not half-apply. */
-function assertValidUpdate(update: Uint8Array): void {
+function decodeValidUpdate(update: Uint8Array): DecodedUpdate {
   try {
-    Y.decodeUpdate(update);
+    return Y.decodeUpdate(update);
   } catch {
     throw new MalformedMessage('invalid Yjs update');
+  }
+}
+
+/** The entries of an awareness update (id, clock, whether it removes the state); the states are not parsed. */
+function readAwarenessEntries(update: Uint8Array): Array<{ id: number; clock: number; removal: boolean }> {
+  try {
+    const decoder = decoding.createDecoder(update);
+    const entries: Array<{ id: number; clock: number; removal: boolean }> = [];
+    for (let n = decoding.readVarUint(decoder); n > 0; n--) {
+      const id = decoding.readVarUint(decoder);
+      const clock = decoding.readVarUint(decoder);
+      const state = decoding.readVarUint8Array(decoder); // JSON, "null" for a removal
+      entries.push({ id, clock, removal: state.length === 4 && state[0] === 0x6e && state[1] === 0x75 && state[2] === 0x6c && state[3] === 0x6c });
+    }
+    return entries;
+  } catch {
+    throw new MalformedMessage('bad awareness update');
   }
 }

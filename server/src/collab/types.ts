@@ -28,6 +28,10 @@ export interface CollabConnection {
   readonly readOnlyReason: string | null;
   /** Awareness client ids this socket has announced (removed when it closes). */
   readonly awarenessIds: ReadonlySet<number>;
+  /** Update-bearing frames (sync step 2 and update messages) received on this socket, applied or not. */
+  readonly updatesReceived: number;
+  /** Sends one encoded y-websocket message to this socket (dropped when it is not open). */
+  send(message: Uint8Array): void;
 }
 
 /** Where an applied update came from: a client connection, the store, or another instance. */
@@ -35,6 +39,9 @@ export type UpdateOrigin = CollabConnection | typeof ORIGIN_STORE | typeof ORIGI
 export const ORIGIN_STORE = Symbol('store');
 export const ORIGIN_REMOTE = Symbol('remote');
 export const ORIGIN_SERVER = Symbol('server');
+
+/** A Yjs update as Y.decodeUpdate returns it (the collab server decodes every client update to validate it). */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
 
 export interface DocContext {
   articleId: string;
@@ -51,8 +58,22 @@ export interface CollabExtension {
   /** Fill a freshly created doc (e.g. from the store) before any client sees it. */
   onLoad?(ctx: DocContext): Promise<void>;
   onConnect?(ctx: DocContext & { connection: CollabConnection }): void;
+  /** After every update-bearing frame from a connection (sync step 2 or update), whether it changed the doc, was a no-op or was refused. */
+  onUpdateMessage?(ctx: DocContext & { connection: CollabConnection }): void;
   /** Called for every update applied to a loaded doc, whatever its origin. */
   onChange?(ctx: DocContext & { update: Uint8Array; origin: UpdateOrigin }): void;
+  /**
+   * A client's update, decoded and valid, before it is applied: throw CollabRejection to refuse it
+   * (nothing is applied and the connection closes with that code). Runs on every edit: keep it cheap.
+   */
+  onClientUpdate?(ctx: DocContext & { connection: CollabConnection; update: Uint8Array; decoded: DecodedUpdate }): void;
+  /**
+   * Awareness states changed, before the change is broadcast: `connection` is the client that sent
+   * it (null for removals by the server: a closed socket, a timed-out state). Extensions may
+   * correct the states of `added`/`updated` ids in place (`awareness.getStates()`); the corrected
+   * states are what every client receives.
+   */
+  onAwareness?(ctx: DocContext & { connection: CollabConnection | null; added: number[]; updated: number[]; removed: number[] }): void;
   /** Make the doc durable: before it unloads and on shutdown. */
   onStore?(ctx: DocContext & { reason: 'unload' | 'shutdown' }): Promise<void>;
   onDisconnect?(ctx: DocContext & { connection: CollabConnection }): void;

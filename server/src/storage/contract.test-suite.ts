@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Store, UserRecord, ArticleRecord } from './store.ts';
+import { commentStoreContract } from './comment-contract.test-suite.ts';
 
 /** The one behaviour every storage driver must have. Each driver's test file calls this. */
 export function storageContract(name: string, open: () => Promise<{ store: Store; reopen?: () => Promise<Store> }>) {
@@ -218,5 +219,7 @@ export function storageContract(name: string, open: () => Promise<{ store: Store
       expect(await store.ping()).toBe(true);
       await store.close();
     });
+
+    commentStoreContract(open);
   });
 }

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { SESSION_COOKIE } from '@copydesk/protocol';
+import { CollabMessageType, SESSION_COOKIE } from '@copydesk/protocol';
 import { parseEnv, type Env } from '../env.ts';
 import { startServer, type RunningServer } from '../server.ts';
 
@@ -99,6 +99,8 @@ export function connectClient(wsUrl: string, articleId: string, cookie: string |
     // Same-process providers would otherwise talk over BroadcastChannel and bypass the server.
     disableBc: true,
   });
+  // Copydesk's save-state message (the editor's "Saved"): not for these clients, and not an error.
+  provider.messageHandlers[CollabMessageType.saved] = () => undefined;
   const closes: number[] = [];
   provider.on('connection-close', (event) => {
     if (event) closes.push(event.code);

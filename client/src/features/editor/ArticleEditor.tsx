@@ -11,6 +11,8 @@ import { useAutoGrow } from '../../lib/autoGrow.ts';
 import type { AwarenessUser } from '../../collab/awarenessUser.ts';
 import { Toolbar } from './Toolbar.tsx';
 import { isSafeLink } from './links.ts';
+import { AuthorHighlight, setAuthorHighlight } from '../presence/authorHighlight.ts';
+import { EditorialHighlights } from '../comments/editorial/EditorialHighlights.ts';
 
 const oneLine = (value: string) => value.replace(/[\r\n]+/g, ' ');
 
@@ -20,6 +22,8 @@ interface Props {
   me: AwarenessUser;
   readOnly: boolean;
   onHeadline?: (headline: string) => void;
+  /** Colour the body by author. */
+  showAuthors?: boolean;
 }
 
 /** Body word count, recomputed at most once per frame as the shared body changes. */
@@ -45,7 +49,7 @@ function useWordCount(doc: Y.Doc): number {
 }
 
 /** Headline, dek and body of one article, bound to its Y.Doc. Mounted only once the doc holds the article. */
-export function ArticleEditor({ doc, provider, me, readOnly, onHeadline }: Props) {
+export function ArticleEditor({ doc, provider, me, readOnly, onHeadline, showAuthors = false }: Props) {
   // The server creates these Y.Texts with the article; the page mounts us only once they exist.
   const headlineText = getMetaText(doc, HEADLINE);
   const dekText = getMetaText(doc, DEK);
@@ -80,6 +84,8 @@ export function ArticleEditor({ doc, provider, me, readOnly, onHeadline }: Props
         }),
         Collaboration.configure({ document: doc, field: BODY }),
         CollaborationCaret.configure({ provider, user: me }),
+        EditorialHighlights.configure({ doc, articleId: provider.roomname }),
+        AuthorHighlight.configure({ doc }),
       ],
       editable: !readOnly,
       shouldRerenderOnTransaction: false,
@@ -90,6 +96,7 @@ export function ArticleEditor({ doc, provider, me, readOnly, onHeadline }: Props
           role: 'textbox',
           'aria-multiline': 'true',
           'aria-label': 'Article body',
+          'data-presence-section': 'body',
           spellcheck: 'true',
         },
       },
@@ -106,6 +113,14 @@ export function ArticleEditor({ doc, provider, me, readOnly, onHeadline }: Props
     if (editor && !editor.isDestroyed) editor.commands.updateUser(me);
   }, [editor, me]);
 
+  useEffect(() => {
+    if (!editor || editor.isDestroyed) return;
+    const apply = () => setAuthorHighlight(editor.view, showAuthors);
+    if (editor.isInitialized) return apply();
+    editor.on('create', apply);
+    return () => void editor.off('create', apply);
+  }, [editor, showAuthors]);
+
   return (
     <div className="article-editor">
       <div className="article-editor__toolbar">{editor && <Toolbar editor={editor} readOnly={readOnly} />}</div>
@@ -114,6 +129,7 @@ export function ArticleEditor({ doc, provider, me, readOnly, onHeadline }: Props
           ref={headline.ref}
           className="headline-input"
           aria-label="Headline"
+          data-presence-section="headline"
           placeholder="Headline"
           rows={1}
           spellCheck
@@ -133,6 +149,7 @@ export function ArticleEditor({ doc, provider, me, readOnly, onHeadline }: Props
           id="article-dek"
           className="dek-input"
           aria-label="Dek"
+          data-presence-section="dek"
           placeholder="Dek — one or two sentences that sell the story"
           rows={1}
           spellCheck

@@ -2,15 +2,19 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useAuth, useCurrentUser } from '../auth/AuthContext.tsx';
 import { useArticleDoc, type Access } from '../../collab/useArticleDoc.ts';
-import { useAwareness } from '../../collab/useAwareness.ts';
 import { colorForUser } from '../../collab/colors.ts';
 import type { AwarenessUser } from '../../collab/awarenessUser.ts';
-import { PresenceAvatars, type PresencePerson } from '../presence/PresenceAvatars.tsx';
+import { PresenceAvatars } from '../presence/PresenceAvatars.tsx';
+import { useArticlePresence } from '../presence/useArticlePresence.ts';
+import { usePresenceReporting } from '../presence/usePresenceReporting.ts';
+import { AuthorToggle, useAuthorColours } from '../presence/AuthorToggle.tsx';
+import { AuthorLegend } from '../presence/AuthorLegend.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { ArticleEditor } from './ArticleEditor.tsx';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
 import { useArticle } from './useArticle.ts';
 import { SidePanel } from './panel/SidePanel.tsx';
+import { NotificationsBell } from '../comments/NotificationsBell.tsx';
 
 export function EditorPage() {
   const { id = '' } = useParams();
@@ -22,7 +26,9 @@ function EditorSession({ articleId }: { articleId: string }) {
   const { sessionExpired } = useAuth();
   const session = useArticleDoc(articleId);
   const lookup = useArticle(articleId);
-  const remote = useAwareness(session.provider);
+  const presence = useArticlePresence(articleId);
+  usePresenceReporting(session.provider);
+  const [showAuthors, setShowAuthors] = useAuthorColours();
   const [headline, setHeadline] = useState<string | null>(null);
 
   const me = useMemo<AwarenessUser>(() => ({ id: user.id, name: user.displayName, color: colorForUser(user.id) }), [user.id, user.displayName]);
@@ -52,11 +58,6 @@ function EditorSession({ articleId }: { articleId: string }) {
     document.title = access === 'forbidden' ? 'No access · Copydesk' : access === 'not-found' ? 'Not found · Copydesk' : `${title || 'Article'} · Copydesk`;
   }, [title, access]);
 
-  const people: PresencePerson[] = useMemo(
-    () => [{ id: me.id, name: me.name, color: me.color, self: true }, ...remote.map((r) => ({ id: r.id, name: r.name, color: r.color }))],
-    [me, remote],
-  );
-
   if (access === 'forbidden') return <ForbiddenPage />;
   if (access === 'not-found') return <ArticleNotFound />;
   if (access === 'unauthenticated') return null; // the auth guard redirects to /login
@@ -73,11 +74,15 @@ function EditorSession({ articleId }: { articleId: string }) {
             <span className="editor-bar__headline">{title}</span>
           </div>
           <div className="editor-bar__right">
-            <ConnectionStatus connection={session.connection} />
-            <PresenceAvatars people={people} />
+            <ConnectionStatus connection={session.connection} save={session.save} />
+            <AuthorToggle on={showAuthors} onChange={setShowAuthors} />
+            <PresenceAvatars me={me} people={presence.article?.people ?? []} live={presence.live} />
+            <NotificationsBell />
           </div>
         </div>
       </header>
+
+      {showAuthors && session.synced && session.doc && <AuthorLegend doc={session.doc} />}
 
       {session.readOnly && (
         <div className="banner banner--readonly" role="status" data-testid="read-only-banner">
@@ -93,7 +98,7 @@ function EditorSession({ articleId }: { articleId: string }) {
       <div className="editor-layout">
       <main className="editor-main">
         {session.synced && session.doc && session.provider ? (
-          <ArticleEditor doc={session.doc} provider={session.provider} me={me} readOnly={session.readOnly} onHeadline={setHeadline} />
+          <ArticleEditor doc={session.doc} provider={session.provider} me={me} readOnly={session.readOnly} onHeadline={setHeadline} showAuthors={showAuthors} />
         ) : (
           <div className="column">
             <div className="state state--loading" role="status">

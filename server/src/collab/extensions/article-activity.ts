@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ArticleService } from '../../newsroom/articles.ts';
-import { ORIGIN_STORE, type CollabExtension, type DocContext } from '../types.ts';
+import { ORIGIN_REMOTE, ORIGIN_STORE, type CollabExtension, type DocContext } from '../types.ts';
 
 /** Keeps the article row's headline, dek and word count in step with the doc, debounced. */
 export class ArticleActivityExtension implements CollabExtension {
@@ -14,7 +14,8 @@ export class ArticleActivityExtension implements CollabExtension {
   ) {}
 
   onChange({ articleId, doc, origin }: DocContext & { origin: unknown }): void {
-    if (origin === ORIGIN_STORE || this.timers.has(articleId)) return;
+    // Relayed updates are mirrored by the instance that received them.
+    if (origin === ORIGIN_STORE || origin === ORIGIN_REMOTE || this.timers.has(articleId)) return;
     this.timers.set(
       articleId,
       setTimeout(() => {

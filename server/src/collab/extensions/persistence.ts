@@ -1,7 +1,17 @@
 import * as Y from 'yjs';
 import type { Logger } from 'pino';
 import type { Store } from '../../storage/store.ts';
-import { ORIGIN_STORE, type CollabExtension, type DocContext } from '../types.ts';
+import { ORIGIN_REMOTE, ORIGIN_STORE, type CollabExtension, type DocContext } from '../types.ts';
+
+/** Durability of a doc, for the editor's "Saved" indicator (see SaveStatusExtension). */
+export interface SaveState {
+  /** Writes currently succeed. */
+  storageOk: boolean;
+  /** Nothing waits to be written: everything applied to the doc is in the store. */
+  idle: boolean;
+  /** What `captureSaveMark` returned when the batch just written was taken: everything applied before it is durable. */
+  mark: unknown;
+}
 
 interface DocLog {
   doc: Y.Doc;
@@ -10,6 +20,7 @@ interface DocLog {
   sinceSnapshot: number;
   lastSeq: number;
   writing: Promise<void> | null;
+  storageOk: boolean;
 }
 
 /**
@@ -20,15 +31,34 @@ interface DocLog {
 export class PersistenceExtension implements CollabExtension {
   readonly name = 'persistence';
   private readonly logs = new Map<string, DocLog>();
-  private timer: NodeJS.Timeout | null = null;
+  private timer: { cancel(): void } | null = null;
   private retryDelayMs: number;
+  /** While writes fail, batches wait here (back-off) instead of retrying on every keystroke. */
+  private retryAt = 0;
 
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
-    private readonly options: { persistIntervalMs: number; compactAfterUpdates: number },
+    private readonly options: {
+      /** 0: write as soon as the previous write of the doc returned (updates arriving meanwhile form the next batch). */
+      persistIntervalMs: number;
+      compactAfterUpdates: number;
+      /** Called after every successful write and when writes start failing (for the editor's "Saved" indicator). */
+      onSaveState?: (articleId: string, state: SaveState) => void;
+      /** Called when a batch is taken for writing; the result comes back as `SaveState.mark` once it is written. */
+      captureSaveMark?: (articleId: string) => unknown;
+      /** Store write latency, for /metrics. */
+      observeWriteSeconds?: (seconds: number) => void;
+    },
   ) {
     this.retryDelayMs = options.persistIntervalMs;
+  }
+
+  /** Durability of a loaded doc now (null when not loaded here). */
+  saveState(articleId: string): SaveState | null {
+    const entry = this.logs.get(articleId);
+    if (!entry) return null;
+    return { storageOk: entry.storageOk, idle: entry.pending.length === 0 && entry.writing === null, mark: null };
   }
 
   async onLoad({ articleId, doc }: DocContext): Promise<void> {
@@ -38,11 +68,19 @@ export class PersistenceExtension implements CollabExtension {
       for (const { update } of stored.updates) Y.applyUpdate(doc, update, ORIGIN_STORE);
     }, ORIGIN_STORE);
     const lastSeq = stored.updates.at(-1)?.seq ?? 0;
-    this.logs.set(articleId, { doc, pending: [], sinceSnapshot: stored.updates.length, lastSeq, writing: null });
+    this.logs.set(articleId, {
+      doc,
+      pending: [],
+      sinceSnapshot: stored.updates.length,
+      lastSeq,
+      writing: null,
+      storageOk: true,
+    });
   }
 
   onChange({ articleId, update, origin }: DocContext & { update: Uint8Array; origin: unknown }): void {
-    if (origin === ORIGIN_STORE) return;
+    // Loaded from the store, or relayed from another instance that already wrote it: nothing to write.
+    if (origin === ORIGIN_STORE || origin === ORIGIN_REMOTE) return;
     const entry = this.logs.get(articleId);
     if (!entry) return;
     entry.pending.push(update);
@@ -62,7 +100,7 @@ export class PersistenceExtension implements CollabExtension {
   }
 
   async onDestroy(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = null;
   }
 
@@ -73,10 +111,18 @@ export class PersistenceExtension implements CollabExtension {
 
   private schedule(delayMs: number): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => {
+    const wait = Math.max(delayMs, this.retryAt - Date.now());
+    const run = () => {
       this.timer = null;
       void this.flushAll();
-    }, delayMs);
+    };
+    if (wait <= 0) {
+      const immediate = setImmediate(run);
+      this.timer = { cancel: () => clearImmediate(immediate) };
+    } else {
+      const timeout = setTimeout(run, wait);
+      this.timer = { cancel: () => clearTimeout(timeout) };
+    }
   }
 
   private async flushDoc(articleId: string, entry: DocLog): Promise<void> {
@@ -85,17 +131,34 @@ export class PersistenceExtension implements CollabExtension {
     if (entry.pending.length === 0) return;
     const batch = entry.pending;
     entry.pending = [];
+    // Everything applied so far is either already stored or in this batch (earlier failed batches were put back in front).
+    const mark = this.options.captureSaveMark?.(articleId) ?? null;
     entry.writing = (async () => {
       try {
+        const started = performance.now();
         entry.lastSeq = await this.store.docs.appendUpdates(articleId, batch);
-        entry.sinceSnapshot += batch.length;
-        this.retryDelayMs = this.options.persistIntervalMs;
-        if (entry.sinceSnapshot >= this.options.compactAfterUpdates) await this.compact(articleId, entry);
+        this.options.observeWriteSeconds?.((performance.now() - started) / 1000);
       } catch (error) {
         entry.pending = batch.concat(entry.pending);
-        this.log.error({ err: error, articleId, updates: batch.length }, 'writing doc updates failed; will retry');
-        this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5_000);
+        this.retryDelayMs = Math.min(Math.max(this.retryDelayMs * 2, 50), 5_000);
+        this.retryAt = Date.now() + this.retryDelayMs;
+        if (entry.storageOk) {
+          entry.storageOk = false;
+          this.log.error({ err: error, articleId, updates: batch.length }, 'writing doc updates failed; holding them and retrying with back-off');
+          this.options.onSaveState?.(articleId, { storageOk: false, idle: false, mark: null });
+        }
         this.schedule(this.retryDelayMs);
+        return;
+      }
+      entry.sinceSnapshot += batch.length;
+      this.retryDelayMs = this.options.persistIntervalMs;
+      this.retryAt = 0;
+      if (!entry.storageOk) this.log.info({ articleId }, 'writing doc updates works again');
+      entry.storageOk = true;
+      this.options.onSaveState?.(articleId, { storageOk: true, idle: entry.pending.length === 0, mark });
+      if (entry.sinceSnapshot >= this.options.compactAfterUpdates) {
+        // The batch is stored: a failed compaction must not put it back in the queue.
+        await this.compact(articleId, entry).catch((err) => this.log.warn({ err, articleId }, 'compaction failed; will try again later'));
       }
     })();
     try {

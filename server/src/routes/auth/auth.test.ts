@@ -94,6 +94,6 @@ describe('auth', () => {
   it('GET /healthz reports the store without auth', async () => {
     const res = await server.request('/healthz');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', store: 'sqlite', uptimeSeconds: expect.any(Number) });
+    expect(await res.json()).toEqual({ status: 'ok', store: 'sqlite', storeReachable: true, uptimeSeconds: expect.any(Number) });
   });
 });

@@ -6,7 +6,7 @@ import type { PublishedRecord } from '../../storage/store.ts';
 const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
 const formatDate = (iso: string) => `${dateFormat.format(new Date(iso))} UTC`;
 
-function layout(opts: { title: string; description: string; canonical: string | null; og?: Record<string, string>; body: string }): string {
+function layout(opts: { title: string; description: string; canonical: string | null; og?: Record<string, string>; body: string; head?: string }): string {
   const og = Object.entries(opts.og ?? {})
     .map(([property, content]) => `<meta property="${escapeHtml(property)}" content="${escapeHtml(content)}">`)
     .join('\n    ');
@@ -20,6 +20,7 @@ function layout(opts: { title: string; description: string; canonical: string | 
     ${opts.canonical ? `<link rel="canonical" href="${escapeHtml(opts.canonical)}">` : ''}
     ${og}
     <link rel="stylesheet" href="/news-assets/reader.css">
+    ${opts.head ?? ''}
   </head>
   <body>
     <header class="masthead"><a href="/news" class="brand">Copydesk <span>News</span></a></header>
@@ -29,7 +30,8 @@ function layout(opts: { title: string; description: string; canonical: string | 
 </html>`;
 }
 
-export function renderArticlePage(page: PublishedRecord, publicUrl: string | null): string {
+/** `comments`: the server-rendered comments section (no-JS fallback); `head`: the live comments script and styles. */
+export function renderArticlePage(page: PublishedRecord, publicUrl: string | null, extras: { comments?: string; head?: string } = {}): string {
   const url = publicUrl ? `${publicUrl.replace(/\/$/, '')}/news/${encodeURIComponent(page.slug)}` : null;
   const description = page.dek || page.text.slice(0, 160);
   if (page.killed) {
@@ -70,7 +72,8 @@ export function renderArticlePage(page: PublishedRecord, publicUrl: string | nul
       <div class="story-body">${page.html}</div>
       ${corrections}
     </article>
-    <section id="comments" class="comments" data-article-id="${escapeHtml(page.articleId)}" aria-label="Comments"></section>`,
+    <section id="comments" class="comments" data-article-id="${escapeHtml(page.articleId)}" aria-label="Comments">${extras.comments ?? ''}</section>`,
+    head: extras.head,
   });
 }
 

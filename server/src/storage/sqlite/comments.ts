@@ -211,6 +211,7 @@ export function sqliteCommentStores(db: Database.Database): {
     deleteReplies: db.prepare('UPDATE comments SET deleted_at = ? WHERE parent_id = ? AND deleted_at IS NULL'),
     addReport: db.prepare('INSERT OR IGNORE INTO comment_reports (comment_id, user_id, reason, at) VALUES (@commentId, @userId, @reason, @at)'),
     reports: db.prepare('SELECT * FROM comment_reports WHERE comment_id = ? ORDER BY at, rowid'),
+    allOf: db.prepare('SELECT * FROM comments WHERE article_id = ? ORDER BY created_at, id'),
     bannedWords: db.prepare('SELECT word FROM banned_words ORDER BY word'),
     clearBanned: db.prepare('DELETE FROM banned_words'),
     addBanned: db.prepare('INSERT OR IGNORE INTO banned_words (word) VALUES (?)'),
@@ -312,6 +313,9 @@ export function sqliteCommentStores(db: Database.Database): {
         return (q.reports.all(commentId) as Array<{ comment_id: string; user_id: string; reason: string | null; at: string }>).map(
           (r): CommentReportRecord => ({ commentId: r.comment_id, userId: r.user_id, reason: r.reason, at: r.at }),
         );
+      },
+      async allOf(articleId) {
+        return (q.allOf.all(articleId) as CommentRow[]).map(toComment);
       },
     },
     moderation: {

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { isUpdateFrame, parseSaved, saveStateOf } from './saveState.ts';
+
+const frame = (write: (e: encoding.Encoder) => void) => {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  write(e);
+  return encoding.toUint8Array(e);
+};
+
+describe('save state', () => {
+  it('counts sync step 2 and update frames, not step 1 or awareness', () => {
+    const doc = new Y.Doc();
+    doc.getText('t').insert(0, 'x');
+    expect(isUpdateFrame(frame((e) => syncProtocol.writeSyncStep1(e, doc)))).toBe(false);
+    expect(isUpdateFrame(frame((e) => syncProtocol.writeSyncStep2(e, doc)))).toBe(true);
+    expect(isUpdateFrame(frame((e) => syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(doc))))).toBe(true);
+    expect(isUpdateFrame(Uint8Array.from([1, 5, 0]))).toBe(false);
+    expect(isUpdateFrame('text')).toBe(false);
+  });
+
+  it('says Saved only when every sent frame is durable', () => {
+    const saved = (durableUpdates: number, flags = 0) => {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, durableUpdates);
+      encoding.writeVarUint(e, flags);
+      return parseSaved(decoding.createDecoder(encoding.toUint8Array(e)));
+    };
+    expect(saveStateOf(0, null)).toBe('saving');
+    expect(saveStateOf(0, saved(0))).toBe('saved');
+    expect(saveStateOf(3, saved(2))).toBe('saving');
+    expect(saveStateOf(3, saved(2, 1))).toBe('unavailable');
+    expect(saveStateOf(3, saved(3, 1))).toBe('saved');
+    expect(parseSaved(decoding.createDecoder(new Uint8Array(0)))).toBeNull();
+  });
+});

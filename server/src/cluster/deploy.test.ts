@@ -1,0 +1,108 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { NGINX_CONF, REPO_DIR, nginxTest, renderNginxConfig } from './processes.ts';
+
+/** The deployment files, checked without a Docker engine: compose topology, Dockerfile, nginx config. */
+
+interface ComposeService {
+  image?: string;
+  build?: string | { context: string };
+  command?: string[] | string;
+  environment?: Record<string, string> | string[];
+  ports?: Array<string | { target: number; published: string | number }>;
+  volumes?: Array<string | { type: string; source: string; target: string }>;
+  healthcheck?: { test: string[] | string };
+  deploy?: { replicas?: number };
+  depends_on?: Record<string, { condition: string }> | string[];
+  stop_grace_period?: string;
+}
+interface Compose {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+/** `docker compose config` when a Compose client is installed (it needs no engine); the YAML itself otherwise. */
+function loadCompose(): { compose: Compose; via: string } {
+  const probe = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
+  if (probe.status === 0) {
+    const json = execFileSync('docker', ['compose', '-f', join(REPO_DIR, 'docker-compose.yml'), 'config', '--format', 'json'], { encoding: 'utf8' });
+    return { compose: JSON.parse(json) as Compose, via: 'docker compose config' };
+  }
+  return { compose: parse(readFileSync(join(REPO_DIR, 'docker-compose.yml'), 'utf8')) as Compose, via: 'yaml' };
+}
+
+const text = (v: unknown) => (Array.isArray(v) ? v.join(' ') : String(v ?? ''));
+const env = (s: ComposeService) =>
+  Array.isArray(s.environment) ? Object.fromEntries(s.environment.map((e) => e.split('=') as [string, string])) : (s.environment ?? {});
+const mounts = (s: ComposeService) => (s.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
+
+describe('docker-compose.yml', () => {
+  const { compose } = loadCompose();
+
+  it('runs redis (7, AOF everysec, a volume), two app replicas and nginx', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['app', 'nginx', 'redis']);
+    const redis = compose.services.redis!;
+    expect(redis.image).toMatch(/^redis:7/);
+    expect(text(redis.command)).toMatch(/--appendonly yes/);
+    expect(text(redis.command)).toMatch(/--appendfsync everysec/);
+    expect(mounts(redis).some((m) => /:\/data$/.test(m))).toBe(true);
+    expect(Object.keys(compose.volumes ?? {}).length).toBeGreaterThan(0);
+    expect(text(redis.healthcheck?.test)).toMatch(/redis-cli.*ping/);
+  });
+
+  it('builds the app from the Dockerfile, twice, on Redis, health-checked on /healthz', () => {
+    const app = compose.services.app!;
+    expect(app.build).toBeTruthy();
+    expect(app.deploy?.replicas).toBe(2);
+    expect(env(app).REDIS_URL).toBe('redis://redis:6379');
+    expect(env(app).TRUST_PROXY).toBe('true');
+    expect(text(app.healthcheck?.test)).toMatch(/\/healthz/);
+    expect(JSON.stringify(app.depends_on)).toMatch(/redis/);
+  });
+
+  it('puts nginx with deploy/nginx.conf on port 8080', () => {
+    const nginx = compose.services.nginx!;
+    const ports = (nginx.ports ?? []).map((p) => (typeof p === 'string' ? p : `${p.published}:${p.target}`));
+    expect(ports).toContain('8080:8080');
+    expect(mounts(nginx).some((m) => /deploy\/nginx\.conf:\/etc\/nginx\/nginx\.conf/.test(m))).toBe(true);
+    expect(text(nginx.healthcheck?.test)).toMatch(/8080\/healthz/);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(join(REPO_DIR, 'Dockerfile'), 'utf8');
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+
+  it('is multi-stage, with production dependencies only and a non-root user in the final stage', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const final = stages.at(-1)!;
+    expect(final).toMatch(/npm ci --omit=dev/);
+    expect(final).toMatch(/^USER node$/m);
+    expect(final).toMatch(/HEALTHCHECK[\s\S]*\/healthz/);
+    expect(final).toMatch(/CMD \["node", "--import", "tsx", "server\/src\/main\.ts"\]/);
+  });
+});
+
+describe('deploy/nginx.conf', () => {
+  const conf = readFileSync(NGINX_CONF, 'utf8');
+
+  it('listens on 8080 and upgrades /collab and /socket.io to WebSockets, without sticky sessions', () => {
+    expect(conf).toMatch(/listen 8080;/);
+    for (const path of ['/collab', '/socket.io/']) {
+      const block = new RegExp(`location ${path.replace(/[/.]/g, '\\$&')} \\{([\\s\\S]*?)\\}`).exec(conf)?.[1] ?? '';
+      expect(block, path).toMatch(/proxy_set_header Upgrade \$http_upgrade;/);
+      expect(block, path).toMatch(/proxy_set_header Connection \$connection_upgrade;/);
+      expect(block, path).toMatch(/proxy_read_timeout 1h;/);
+    }
+    const directives = conf.replace(/#.*$/gm, '');
+    expect(directives).not.toMatch(/ip_hash|sticky|hash \$/);
+  });
+
+  it('is accepted by nginx -t (with the local upstreams the cluster tests use)', async () => {
+    const result = await nginxTest((prefix) => renderNginxConfig([3001, 3002], 18080, prefix));
+    expect(result.ok, result.output).toBe(true);
+  });
+});

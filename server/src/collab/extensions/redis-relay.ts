@@ -1,0 +1,175 @@
+import * as Y from 'yjs';
+import type { Logger } from 'pino';
+import { binary, reconnectDelay, type RedisConnection } from '../../storage/redis/connection.ts';
+import type { DocStreamEntry, RedisStore } from '../../storage/redis/redis-store.ts';
+import { ORIGIN_REMOTE, type CollabExtension, type DocContext } from '../types.ts';
+
+interface RelayedDoc {
+  doc: Y.Doc;
+  /** Last stream seq this instance has applied (or skipped as its own). */
+  lastSeq: number;
+  /** Entries seen since this instance last compacted or tried to. */
+  sinceCompaction: number;
+  compacting: boolean;
+}
+
+export interface RedisRelayOptions {
+  /** Merge a doc's stream into its snapshot after this many entries (one instance does it, under a lock). */
+  compactAfterUpdates: number;
+  /** How long one XREAD blocks before it is re-issued (it is interrupted at once when a doc opens). */
+  blockMs?: number;
+}
+
+/**
+ * Doc update relay between instances over Redis Streams. Each doc's update log is a stream
+ * (`RedisStore.docs`: the persistence extension appends every local update, tagged with this
+ * instance's origin); this extension reads every stream of the docs open here with one blocking
+ * XREAD, skips its own entries and applies the others with ORIGIN_REMOTE, so they reach local
+ * clients but are not written again. After a Redis outage it resumes from the last seq it saw; if a
+ * compaction trimmed entries it had not read, it applies the snapshot that now holds them.
+ *
+ * Register it BEFORE the persistence extension: it notes the stream position before the doc is
+ * loaded, so nothing falls between the load and the first read (an overlap is harmless: Yjs
+ * updates are idempotent).
+ */
+export class RedisRelayExtension implements CollabExtension {
+  readonly name = 'redis-relay';
+  private readonly docs = new Map<string, RelayedDoc>();
+  private reader: RedisConnection | null = null;
+  private readerId: number | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private failing = false;
+  /** Entries from other instances applied here (for tests and metrics). */
+  appliedEntries = 0;
+
+  constructor(
+    private readonly store: RedisStore,
+    private readonly log: Logger,
+    private readonly options: RedisRelayOptions,
+  ) {}
+
+  /** Opens the blocking reader connection and starts reading. */
+  async start(): Promise<void> {
+    this.reader = await this.store.duplicate('relay', { failFast: true });
+    this.reader.on('ready', () => void this.refreshReaderId());
+    await this.refreshReaderId();
+    this.running = this.loop();
+  }
+
+  async onLoad({ articleId, doc }: DocContext): Promise<void> {
+    // Before the persistence extension loads the doc: entries after this seq are read by the loop.
+    const lastSeq = await this.store.lastSeq(articleId);
+    this.docs.set(articleId, { doc, lastSeq, sinceCompaction: 0, compacting: false });
+    this.interrupt();
+  }
+
+  onUnload({ articleId }: { articleId: string }): void {
+    this.docs.delete(articleId);
+  }
+
+  async onDestroy(): Promise<void> {
+    this.stopped = true;
+    this.docs.clear();
+    this.interrupt();
+    this.reader?.destroy();
+    await this.running?.catch(() => undefined);
+  }
+
+  private async refreshReaderId(): Promise<void> {
+    try {
+      this.readerId = (await this.reader?.clientId()) ?? null;
+    } catch {
+      this.readerId = null;
+    }
+  }
+
+  /** Ends the current blocking XREAD so the next one includes a newly opened doc. */
+  private interrupt(): void {
+    if (this.wake) {
+      this.wake();
+      this.wake = null;
+    }
+    if (this.readerId !== null && this.store.client.isReady) {
+      this.store.client.sendCommand(['CLIENT', 'UNBLOCK', String(this.readerId)]).catch(() => undefined);
+    }
+  }
+
+  private async loop(): Promise<void> {
+    const reader = binary(this.reader!);
+    let retries = 0;
+    while (!this.stopped) {
+      if (this.docs.size === 0) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      const ids = [...this.docs.keys()];
+      const streams = ids.map((id) => ({ key: this.store.keys.docLog(id), id: `${this.docs.get(id)!.lastSeq}-0` }));
+      let result: Awaited<ReturnType<typeof reader.xRead>>;
+      try {
+        result = await reader.xRead(streams, { BLOCK: this.options.blockMs ?? 5_000, COUNT: 1_000 });
+        retries = 0;
+        if (this.failing) this.log.info('doc relay reading again');
+        this.failing = false;
+      } catch (error) {
+        if (this.stopped) return;
+        if (!this.failing) this.log.warn({ err: (error as Error).message }, 'doc relay cannot read from Redis; retrying with back-off');
+        this.failing = true;
+        await new Promise((r) => setTimeout(r, reconnectDelay(retries++)));
+        continue;
+      }
+      if (!result || this.stopped) continue;
+      const byKey = new Map(ids.map((id) => [this.store.keys.docLog(id), id]));
+      for (const stream of result as Array<{ name: Buffer | string; messages: Array<{ id: Buffer; message: Record<string, Buffer> }> }>) {
+        const articleId = byKey.get(String(stream.name));
+        if (!articleId) continue;
+        try {
+          await this.apply(articleId, this.store.decodeEntries(stream.messages));
+        } catch (error) {
+          this.log.error({ err: error, articleId }, 'applying relayed doc updates failed');
+        }
+      }
+    }
+  }
+
+  private async apply(articleId: string, entries: DocStreamEntry[]): Promise<void> {
+    const relayed = this.docs.get(articleId);
+    if (!relayed || entries.length === 0) return;
+    const fresh = entries.filter((e) => e.seq > relayed.lastSeq);
+    if (fresh.length === 0) return;
+    let snapshot: Uint8Array | null = null;
+    if (fresh[0]!.seq > relayed.lastSeq + 1) {
+      // Seqs are consecutive: a gap means a compaction trimmed entries we had not read; the snapshot holds them.
+      // (Every compaction appends a marker entry, so the gap shows even when nobody types afterwards.)
+      snapshot = (await this.store.snapshot(articleId)).data;
+      if (this.docs.get(articleId) !== relayed) return;
+    }
+    // Compaction markers carry no update (and arrive, after the trim, as the gap above).
+    const remote = fresh.filter((e) => e.origin !== this.store.originTag && e.compactedThrough === null);
+    if (snapshot || remote.length > 0) {
+      relayed.doc.transact(() => {
+        if (snapshot) Y.applyUpdateV2(relayed.doc, snapshot, ORIGIN_REMOTE);
+        for (const entry of remote) Y.applyUpdate(relayed.doc, entry.update, ORIGIN_REMOTE);
+      }, ORIGIN_REMOTE);
+    }
+    this.appliedEntries += remote.length;
+    relayed.lastSeq = fresh.at(-1)!.seq;
+    relayed.sinceCompaction += fresh.length;
+    if (relayed.sinceCompaction >= this.options.compactAfterUpdates && !relayed.compacting) void this.compact(articleId, relayed);
+  }
+
+  /** The live doc holds every entry through lastSeq (its own were applied before they were appended). */
+  private async compact(articleId: string, relayed: RelayedDoc): Promise<void> {
+    relayed.compacting = true;
+    relayed.sinceCompaction = 0;
+    try {
+      const compacted = await this.store.tryCompact(articleId, Y.encodeStateAsUpdateV2(relayed.doc), relayed.lastSeq);
+      this.log.debug({ articleId, throughSeq: relayed.lastSeq, compacted }, compacted ? 'compacted doc stream' : 'another instance is compacting');
+    } catch (error) {
+      this.log.warn({ err: error, articleId }, 'doc stream compaction failed; will try again later');
+    } finally {
+      relayed.compacting = false;
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+/** `npm run test:cluster`: Redis + two real instances + nginx (deploy/nginx.conf), with kills and restarts. */
+export default defineConfig({
+  test: {
+    include: ['server/src/cluster/**/*.cluster.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+    // One topology at a time: each test runs several processes on two cores.
+    fileParallelism: false,
+    maxWorkers: 1,
+  },
+});
