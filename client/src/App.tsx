@@ -1,9 +1,10 @@
 import { lazy, Suspense } from 'react';
-import { BrowserRouter, Link, Route, Routes } from 'react-router';
+import { BrowserRouter, Route, Routes } from 'react-router';
 import { AuthProvider } from './features/auth/AuthContext.tsx';
 import { LoginPage } from './features/auth/LoginPage.tsx';
 import { RequireAuth } from './features/auth/RequireAuth.tsx';
 import { DeskPage } from './features/desk/DeskPage.tsx';
+import { ErrorPage } from './components/ErrorPage.tsx';
 import { FullPageMessage } from './components/FullPageMessage.tsx';
 import { ModerationPage } from './features/comments/moderation/ModerationPage.tsx';
 
@@ -13,18 +14,9 @@ const BoardPage = lazy(() => import('./features/board/BoardPage.tsx').then((m) =
 
 function PageNotFound() {
   return (
-    <main className="full-page-error">
-      <div className="full-page-error__card">
-        <p className="full-page-error__code" aria-hidden="true">
-          404
-        </p>
-        <h1>Page not found</h1>
-        <p>There is nothing at this address.</p>
-        <Link to="/" className="button button--primary">
-          Back to the desk
-        </Link>
-      </div>
-    </main>
+    <ErrorPage code={404} title="Page not found">
+      There is nothing at this address.
+    </ErrorPage>
   );
 }
 

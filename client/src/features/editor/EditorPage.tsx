@@ -10,6 +10,7 @@ import { usePresenceReporting } from '../presence/usePresenceReporting.ts';
 import { AuthorToggle, useAuthorColours } from '../presence/AuthorToggle.tsx';
 import { AuthorLegend } from '../presence/AuthorLegend.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { ErrorPage } from '../../components/ErrorPage.tsx';
 import { ArticleEditor } from './ArticleEditor.tsx';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
 import { useArticle } from './useArticle.ts';
@@ -127,34 +128,16 @@ function LockIcon() {
 
 export function ForbiddenPage() {
   return (
-    <main className="full-page-error">
-      <div className="full-page-error__card">
-        <p className="full-page-error__code" aria-hidden="true">
-          403
-        </p>
-        <h1>You cannot edit this article</h1>
-        <p>Your account does not have access to this story. If you think you should, ask the desk lead to add you.</p>
-        <Link to="/" className="button button--primary">
-          Back to the desk
-        </Link>
-      </div>
-    </main>
+    <ErrorPage code={403} title="You cannot edit this article">
+      Your account does not have access to this story. If you think you should, ask the desk lead to add you.
+    </ErrorPage>
   );
 }
 
 export function ArticleNotFound() {
   return (
-    <main className="full-page-error">
-      <div className="full-page-error__card">
-        <p className="full-page-error__code" aria-hidden="true">
-          404
-        </p>
-        <h1>Article not found</h1>
-        <p>This article does not exist or has been removed. Check the link, or find the story on the desk.</p>
-        <Link to="/" className="button button--primary">
-          Back to the desk
-        </Link>
-      </div>
-    </main>
+    <ErrorPage code={404} title="Article not found">
+      This article does not exist or has been removed. Check the link, or find the story on the desk.
+    </ErrorPage>
   );
 }
