@@ -56,6 +56,7 @@ export function BoardPage() {
 
   const articles = board.articles ? [...board.articles].sort(byUrgency) : null;
   const people = articles?.reduce((n, a) => n + a.people.length, 0) ?? 0;
+  const busy = articles?.filter((a) => a.people.length > 0).length ?? 0;
   const active = articles?.reduce((n, a) => n + a.people.filter((p) => p.state === 'active').length, 0) ?? 0;
   const collisions = articles?.filter((a) => a.flags.collisions.length > 0).length ?? 0;
   const atRisk = articles?.filter((a) => a.flags.deadlineAtRisk).length ?? 0;
@@ -70,7 +71,11 @@ export function BoardPage() {
               Presence board
             </h1>
             <p className="desk__subtitle">
-              {articles === null ? 'Who is editing what, live' : `${people} ${people === 1 ? 'person' : 'people'} in ${articles.filter((a) => a.people.length > 0).length} ${articles.length === 1 ? 'story' : 'stories'} · ${active} active`}
+              {articles === null
+                ? 'Who is editing what, live'
+                : people === 0
+                  ? 'Nobody is editing right now'
+                  : `${people} ${people === 1 ? 'person' : 'people'} in ${busy} ${busy === 1 ? 'story' : 'stories'} · ${active} active`}
               {board.live ? (
                 <span className="feed-live" data-testid="board-live" title="Updates by itself">
                   <span className="dot dot--live" aria-hidden="true" /> Live
@@ -197,13 +202,13 @@ function BoardPerson({ person, now }: { person: PresencePerson; now: number }) {
           </span>
         </span>
       </th>
-      <td>
+      <td data-label="State">
         <span className={`state-pill state-pill--${person.state}`}>{STATE_LABELS[person.state]}</span>
       </td>
-      <td data-testid="board-section">{person.section?.label ?? <span className="muted">—</span>}</td>
-      <td title={`Since ${clock.format(Date.parse(person.since))}`}>{since(person.since, now) === 'now' ? 'just joined' : since(person.since, now)}</td>
-      <td title={clock.format(Date.parse(person.lastActiveAt))}>{lastActive === 'now' ? 'just now' : `${lastActive} ago`}</td>
-      <td className="board-table__num" data-testid="board-counts" title={`${person.inserted} characters typed, ${person.deleted} deleted this session`}>
+      <td data-testid="board-section" data-label="Where">{person.section?.label ?? <span className="muted">—</span>}</td>
+      <td data-label="Here for" title={`Since ${clock.format(Date.parse(person.since))}`}>{since(person.since, now) === 'now' ? 'just joined' : since(person.since, now)}</td>
+      <td data-label="Last active" title={clock.format(Date.parse(person.lastActiveAt))}>{lastActive === 'now' ? 'just now' : `${lastActive} ago`}</td>
+      <td className="board-table__num" data-testid="board-counts" data-label="Typed" title={`${person.inserted} characters typed, ${person.deleted} deleted this session`}>
         <span className="count-ins">+{person.inserted}</span> <span className="count-del">−{person.deleted}</span>
       </td>
     </tr>
