@@ -52,7 +52,15 @@ async function typistsThroughBalancer(c: Cluster, articleId: string, cookies: st
 }
 
 async function expectEverywhere(c: Cluster, articleId: string, clients: TestClient[], typists: Typist[], cookie: string): Promise<void> {
-  await eventually(() => clients.every((cl) => matchesTyping(cl.doc, typists)), 30_000, 'every replica has exactly what was typed');
+  try {
+    await eventually(() => clients.every((cl) => matchesTyping(cl.doc, typists)), 30_000, 'every replica has exactly what was typed');
+  } catch (error) {
+    if (process.env.CLUSTER_DEBUG) {
+      for (const cl of clients) console.log('DEBUG client', cl.doc.clientID, 'closes', cl.closes, 'synced', cl.provider.synced, 'wsconnected', cl.provider.wsconnected, typists.map((t) => cl.doc.getText(`typist:${t.name}`).length), 'pending', !!cl.doc.store.pendingStructs);
+      console.log('DEBUG typed', typists.map((t) => t.typed.length));
+    }
+    throw error;
+  }
   const shared = clients[0]!.doc.getText('shared').toString();
   for (const cl of clients) expect(cl.doc.getText('shared').toString()).toBe(shared);
   // The store itself, read straight from Redis…

@@ -64,9 +64,10 @@ export interface CollabExtension {
   onChange?(ctx: DocContext & { update: Uint8Array; origin: UpdateOrigin }): void;
   /**
    * A client's update, decoded and valid, before it is applied: throw CollabRejection to refuse it
-   * (nothing is applied and the connection closes with that code). Runs on every edit: keep it cheap.
+   * (nothing is applied and the connection closes with that code), or return client ids whose
+   * structs must be left out (the rest of the update still applies). Runs on every edit: keep it cheap.
    */
-  onClientUpdate?(ctx: DocContext & { connection: CollabConnection; update: Uint8Array; decoded: DecodedUpdate }): void;
+  onClientUpdate?(ctx: DocContext & { connection: CollabConnection; update: Uint8Array; decoded: DecodedUpdate }): void | { dropClients: number[] };
   /**
    * Awareness states changed, before the change is broadcast: `connection` is the client that sent
    * it (null for removals by the server: a closed socket, a timed-out state). Extensions may

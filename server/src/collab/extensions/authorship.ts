@@ -22,8 +22,8 @@ interface DocAuthorship {
  * Who wrote what. The server knows which user sent each update, so it records, in the doc's
  * `authors` map (Yjs client id → user), the author of every client id the first time that id
  * brings new content. Only the server writes that map: a client update that touches it is refused
- * (4403) before it is applied. So is new content under a client id that another user's open
- * connection is using, or that is the server's own (4400: a client cannot write as them).
+ * (4403) before it is applied. New content under a client id that another user's open connection
+ * is using, or that is the server's own, is left out of the update (a client cannot write as them).
  * Content under the id of an author who is not connected is accepted and stays theirs: after a
  * server crash, other clients legitimately hand back the author's last edits the store missed.
  * The same pass counts the characters each applied update inserted and deleted.
@@ -46,9 +46,10 @@ export class AuthorshipExtension implements CollabExtension {
     this.docs.set(articleId, state);
   }
 
-  onClientUpdate({ articleId, connection, decoded }: DocContext & { connection: CollabConnection; decoded: DecodedUpdate }): void {
+  onClientUpdate({ articleId, connection, decoded }: DocContext & { connection: CollabConnection; decoded: DecodedUpdate }): void | { dropClients: number[] } {
     const state = this.docs.get(articleId);
     if (!state) return;
+    const foreign = new Set<number>();
     const { doc, authors, serverClients } = state;
     const userId = connection.user.id;
     const clients = new Set<number>();
@@ -57,12 +58,15 @@ export class AuthorshipExtension implements CollabExtension {
       const client = struct.id.client;
       // Structs the doc already has are ignored by Yjs (clients resend them, e.g. from IndexedDB).
       if (struct.id.clock + struct.length <= Y.getState(doc.store, client)) continue;
-      clients.add(client);
-      // New content (items or garbage-collected ranges) must not be written as someone who is here.
+      // New content under the id of someone else who is here (or of the server) is left out, not
+      // applied: a forger gains nothing, and a client handing back content after an instance crash
+      // loses nothing, because its owner resyncs it. Closing instead would strand stock clients (44xx).
       const writer = state.live.get(client);
       if ((writer && writer.user.id !== userId) || serverClients.has(client)) {
-        throw new CollabRejection(CloseCode.malformed, 'update writes as another author');
+        foreign.add(client);
+        continue;
       }
+      clients.add(client);
       if (!(struct instanceof Y.Item)) continue;
       // An item's parent is either named (a root type) or taken from its neighbours.
       if ((struct.parent as unknown) === AUTHORS_MAP) throw new CollabRejection(CloseCode.forbidden, 'update touches the authors map');
@@ -78,6 +82,7 @@ export class AuthorshipExtension implements CollabExtension {
       }
     }
     state.pending = { connection, clients };
+    if (foreign.size > 0) return { dropClients: [...foreign] };
   }
 
   /** Awareness ids a connection announces are its client ids (stock providers use the doc's). */
