@@ -19,6 +19,8 @@ export function yWebsocketClient(
   room: string,
   doc: Y.Doc,
   headers?: Record<string, string>,
+  /** Extra message types this server sends that the stock provider should ignore (not log). */
+  ignoreMessageTypes: number[] = [],
 ): ClientConn {
   const provider = new WebsocketProvider(serverUrl, room, doc, {
     WebSocketPolyfill: (headers ? wsWithHeaders(headers) : WebSocket) as unknown as typeof globalThis.WebSocket,
@@ -27,6 +29,9 @@ export function yWebsocketClient(
     disableBc: true,
     maxBackoffTime: 1000,
   });
+  // A stock provider console.error()s every message type it has no handler for (synchronously,
+  // on this process's stderr): a server's own extra messages must not cost its clients that.
+  for (const type of ignoreMessageTypes) provider.messageHandlers[type] = () => undefined;
   const whenSynced = new Promise<void>((resolve) => {
     if (provider.synced) return resolve();
     const on = (synced: boolean): void => {

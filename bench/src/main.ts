@@ -60,12 +60,18 @@ const { values: args } = parseArgs({
     from: { type: 'string' },
     /** Override the churn leak-check duration (seconds). */
     'churn-seconds': { type: 'string' },
+    /** Override how many automerge-paper edits the throughput run types (profiling at other sizes). */
+    'throughput-edits': { type: 'string' },
+    /** Override the paced latency window (seconds). */
+    'latency-seconds': { type: 'string' },
   },
   allowPositionals: false,
 });
 
 const cfg = makeConfig(Boolean(args.quick), args.reps ? Number(args.reps) : undefined);
 if (args['churn-seconds']) cfg.churnMs = Number(args['churn-seconds']) * 1000;
+if (args['throughput-edits']) cfg.throughputEdits = Number(args['throughput-edits']);
+if (args['latency-seconds']) cfg.latencyWindowMs = Number(args['latency-seconds']) * 1000;
 const only = new Set<WorkloadId>((args.only?.split(',') as WorkloadId[] | undefined) ?? WORKLOADS);
 const outDir = args.out ?? RESULTS_DIR;
 

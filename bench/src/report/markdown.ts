@@ -21,6 +21,7 @@ const SECTIONS: Array<{ id: string; title: string }> = [
 /** Metrics shown in the console summary and the ratio chart. */
 export const KEY_METRICS: Array<[string, string]> = [
   ['throughput', 'editsPerSec'],
+  ['throughput', 'serverCpuMs'],
   ['latency', 'p50'],
   ['latency', 'p99'],
   ['friendsforever', 'replayMs'],
@@ -164,10 +165,11 @@ export function writeReport(r: BenchResults, outDir: string, jsonName: string): 
   L.push('');
   L.push(
     [
-      '- **Throughput**: one writer types the trace as one Yjs transaction (one update message) per keystroke, yielding to the event loop every 512 edits and pausing while more than 1 MiB is queued in its socket; the clock stops when all 10 observers have applied every edit (counted from their Y.Text deltas) and their text equals the trace.',
+      '- **Throughput**: one writer types the trace as one Yjs transaction (one update message) per keystroke, yielding to the event loop every 512 edits and pausing while more than 1 MiB is queued in its socket; the clock stops when all 10 observers have applied every edit (counted per transaction from the items it inserted into and deleted from the text, O(changed items)) and their text equals the trace. The client process (11 replicas) bounds the wall-clock rate on this machine, so the server\'s CPU time for the replay (user + system from /proc/<pid>/stat) is reported too: it is the less noisy measure of server cost.',
       `- **Latency**: paced with a timer at ${r.config.latencyRate} edits/s for ${r.config.latencyWindowMs / 1000} s; one sample per (edit, observer) = writer's local change → observer's Y.Text event. All clients share one process and clock.`,
       '- **Concurrency**: each agent has a replica connected to the server and a private view kept at exactly the version its next txn was made against (trace positions are relative to the parents). An agent sends txn *t* only after its replica has received every parent of *t* from the server (checked on the replica: the parent\'s inserted ids are present and its deletions applied). node_nodecc connects each agent right before its first txn (timing connect → synced) and disconnects it after its last.',
-      '- **Joins**: time from connect until the new replica\'s text equals the article (not just the provider\'s synced flag).',
+      '- **Joins**: time from connect until the new replica\'s text equals the article (not just the provider\'s synced flag); the server CPU time of the crowd join is reported too.',
+      `- **Comment fan-out** (Copydesk only): ${r.config.commentReaders ?? 100} anonymous Socket.IO readers \`comments:subscribe\` to one published article; 4 signed-in accounts post \`comment:post\` paced at ${r.config.commentRate ?? 100}/s (every body carries its sequence number); latency = emit of the post → \`comment:created\` at a reader (one process, one clock); lost = posted × readers − distinct deliveries (any loss, duplicate, refused post or dropped socket fails the run). Per core = deliveries / server CPU seconds. The Redis line runs two fresh instances (REDIS_PREFIX unique per run, keys removed afterwards), readers on B, posters on A.`,
       '- **Memory**: VmRSS of the server process from /proc/<pid>/status. Every server is started with `node --import tsx`, so loader overhead is the same for all.',
       '- **Storage**: growth of the server\'s data directory (apparent file sizes) after the article was typed, the clients left, the server had time to unload/compact it and was stopped cleanly, relative to a start/stop with no bench articles.',
       '- Client and servers share the same 2-core machine; the client process does real Yjs work for 11+ replicas, so absolute throughput is partly client-bound. Ratios are the meaningful output.',

@@ -45,7 +45,8 @@ export interface SpawnOptions {
 function cpuProfArgs(tag: string): string[] {
   const dir = process.env.BENCH_CPU_PROF_DIR;
   if (!dir) return [];
-  return ['--cpu-prof', `--cpu-prof-dir=${join(dir, `${tag}-${Date.now()}`)}`];
+  const interval = process.env.BENCH_CPU_PROF_INTERVAL_US; // sampling interval, default 1000 µs
+  return ['--cpu-prof', `--cpu-prof-dir=${join(dir, `${tag}-${Date.now()}`)}`, ...(interval ? [`--cpu-prof-interval=${interval}`] : [])];
 }
 
 /** Spawns `node <args>` (always node itself, so the pid is the server's and RSS is the server's). */

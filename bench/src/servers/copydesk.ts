@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CollabMessageType } from '@copydesk/protocol';
 import { yWebsocketClient } from '../clients.ts';
 import type { BenchServer, ServerSpec } from './types.ts';
 import { freePort, httpOk, spawnNode, stopChild, type Child } from './child.ts';
@@ -120,7 +121,9 @@ export function createCopydesk(id: string, label: string, opts: CopydeskOptions)
       }
       throw new Error('POST /api/articles: still rate-limited after 20 attempts');
     },
-    connect: (docName, doc) => yWebsocketClient(`ws://127.0.0.1:${port}/collab`, docName, doc, { cookie }),
+    // Copydesk's read-only status and "Saved" messages are for its editor; ignored here, as in its own test harness.
+    connect: (docName, doc) =>
+      yWebsocketClient(`ws://127.0.0.1:${port}/collab`, docName, doc, { cookie }, [CollabMessageType.status, CollabMessageType.saved]),
     dataDir: () => dir,
     async cleanup() {
       rmSync(dir, { recursive: true, force: true });
