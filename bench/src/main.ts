@@ -236,7 +236,7 @@ async function editingSession(
   // storage baseline: the data directory after a start/stop with no bench articles
   await server.start();
   await server.stop();
-  const baseline = storageBaseline(server.dataDir());
+  const baseline = await storageBaseline(server);
   await server.start();
 
   const needArticle = ['throughput', 'join-warm', 'storage', 'join-cold'].some((w) => only.has(w as WorkloadId));
@@ -253,7 +253,7 @@ async function editingSession(
       a.writer.destroy();
       await sleep(server.unloadWaitMs);
       await server.stop();
-      await attempt(rep, server, 'storage', async () => storage(ctx, baseline, v2));
+      await attempt(rep, server, 'storage', () => storage(ctx, baseline, v2));
       await server.start();
       await attempt(rep, server, 'join-cold', async () =>
         server.persistent

@@ -65,3 +65,19 @@ export async function countRedisPrefix(url: string, prefix: string): Promise<num
     await client.close().catch(() => undefined);
   }
 }
+
+/** Bytes Redis holds for every key under `prefix` (sum of `MEMORY USAGE`, i.e. payload plus Redis' per-key overhead). */
+export async function redisPrefixBytes(url: string, prefix: string): Promise<number> {
+  const client = createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: false } });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    let total = 0;
+    for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
+      for (const key of batch) total += (await client.memoryUsage(key, { SAMPLES: 0 })) ?? 0;
+    }
+    return total;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}

@@ -7,7 +7,7 @@ import { yWebsocketClient } from '../clients.ts';
 import type { BenchServer, ServerSpec } from './types.ts';
 import { freePort, httpOk, spawnNode, stopChild, type Child } from './child.ts';
 import { randomId, sleep } from '../util.ts';
-import { deleteRedisPrefix } from '../redis.ts';
+import { deleteRedisPrefix, redisPrefixBytes } from '../redis.ts';
 
 /** The Redis the Copydesk Redis-mode runs use (loopback only; checked in main.ts). */
 export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -125,6 +125,9 @@ export function createCopydesk(id: string, label: string, opts: CopydeskOptions)
     connect: (docName, doc) =>
       yWebsocketClient(`ws://127.0.0.1:${port}/collab`, docName, doc, { cookie }, [CollabMessageType.status, CollabMessageType.saved]),
     dataDir: () => dir,
+    ...(opts.redisUrl && opts.redisPrefix
+      ? { storeBytes: () => redisPrefixBytes(opts.redisUrl!, opts.redisPrefix!) }
+      : {}),
     async cleanup() {
       rmSync(dir, { recursive: true, force: true });
       if (opts.redisUrl && opts.redisPrefix) await deleteRedisPrefix(opts.redisUrl, opts.redisPrefix);
@@ -149,12 +152,12 @@ export const copydesk: ServerSpec = {
   create: () => createCopydesk('copydesk', 'Copydesk /collab (SQLite)', {}),
 };
 
-/** Copydesk's Redis mode, one instance (opt-in; the comment workload runs its own two-instance pair). */
+/** Copydesk's Redis mode, one instance (full runs; the comment workload runs its own two-instance pair). */
 export const copydeskRedis: ServerSpec = {
   id: 'copydesk-redis',
   label: 'Copydesk /collab (Redis mode)',
   quick: false,
-  full: false,
+  full: true,
   unavailable: copydeskUnavailable,
   create: () =>
     createCopydesk('copydesk-redis', 'Copydesk /collab (Redis mode)', {

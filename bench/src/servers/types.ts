@@ -34,6 +34,8 @@ export interface BenchServer {
   connect(docName: string, doc: Y.Doc): ClientConn;
   /** Directory holding the server's persistent data, or null for in-memory servers. */
   dataDir(): string | null;
+  /** Bytes an external store (Redis) holds for this server, for servers that keep their data outside `dataDir`. */
+  storeBytes?(): Promise<number>;
   /** Removes temp data. */
   cleanup(): Promise<void>;
   /** Free-text notes about the configuration, copied into the report. */

@@ -2,10 +2,13 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { dirBytes } from '../servers/child.ts';
+import type { BenchServer } from '../servers/types.ts';
 import { m, type WorkloadContext, type WorkloadResult } from './types.ts';
 
 export interface StorageBaseline {
   diskBytes: number;
+  /** bytes in the server's external store (Redis), for servers that have one */
+  storeBytes: number | null;
   /** SQLite payload bytes (dbstat) over every database file in the data dir, if any */
   sqlitePayload: number | null;
 }
@@ -37,9 +40,11 @@ function sqlitePayload(dir: string): number | null {
   return total;
 }
 
-export function storageBaseline(dir: string | null): StorageBaseline {
-  if (!dir) return { diskBytes: 0, sqlitePayload: null };
-  return { diskBytes: dirBytes(dir), sqlitePayload: sqlitePayload(dir) };
+export async function storageBaseline(server: BenchServer): Promise<StorageBaseline> {
+  const dir = server.dataDir();
+  const storeBytes = server.storeBytes ? await server.storeBytes() : null;
+  if (!dir) return { diskBytes: 0, sqlitePayload: null, storeBytes };
+  return { diskBytes: dirBytes(dir), sqlitePayload: sqlitePayload(dir), storeBytes };
 }
 
 /**
@@ -50,9 +55,22 @@ export function storageBaseline(dir: string | null): StorageBaseline {
  *  - on disk: growth of the data directory (apparent file sizes; includes SQLite free pages
  *    and LevelDB logs — what the disk actually holds);
  *  - live (SQLite stores only): growth of the payload bytes of all rows (dbstat), i.e. what the
- *    store keeps for the article after compaction, without free pages.
+ *    store keeps for the article after compaction, without free pages;
+ *  - in Redis (servers with an external store): growth of `MEMORY USAGE` over the server's key
+ *    prefix (Redis runs without persistence here, so its memory is the store).
  */
-export function storage(ctx: WorkloadContext, baseline: StorageBaseline, v2Bytes: number): WorkloadResult {
+export async function storage(ctx: WorkloadContext, baseline: StorageBaseline, v2Bytes: number): Promise<WorkloadResult> {
+  if (ctx.server.storeBytes && baseline.storeBytes !== null) {
+    const stored = (await ctx.server.storeBytes()) - baseline.storeBytes;
+    return {
+      metrics: {
+        bytes: m('bytes Redis holds for the article (MEMORY USAGE growth over the prefix)', stored, 'B', 'lower'),
+        v2: m('Yjs V2 encoding of the final doc', v2Bytes, 'B', 'lower'),
+        overV2: m('in Redis / V2 size', stored / v2Bytes, '×', 'lower'),
+      },
+      notes: ['stored in Redis: bytes are MEMORY USAGE of the keys under the server prefix, not a data directory'],
+    };
+  }
   const dir = ctx.server.dataDir();
   if (!dir) return { metrics: {}, skipped: 'in-memory server: nothing on disk' };
   const disk = dirBytes(dir) - baseline.diskBytes;
