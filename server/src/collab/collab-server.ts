@@ -381,10 +381,13 @@ export class CollabServer {
    * count. One that would change another user's state makes the whole update ignored (null). One
    * for a state of another socket of the same user moves that state to this socket when it is
    * newer, or when it is the first thing this socket announces: a reconnect with the same Y.Doc
-   * before the old socket was noticed dead. The sockets that lost states are returned.
+   * before the old socket was noticed dead. A first announcement of a state no socket here holds
+   * (relayed from the instance the client was on) is claimed too. The sockets that lost states are
+   * returned.
    */
   private claimAwarenessIds(live: LiveDoc, conn: Connection, update: Uint8Array): Set<Connection> | null {
     const taken = new Map<number, Connection>();
+    const unowned: number[] = [];
     for (const { id, clock, removal } of readAwarenessEntries(update)) {
       if (conn.awarenessIds.has(id)) continue;
       const current = live.awareness.meta.get(id)?.clock ?? 0;
@@ -392,7 +395,13 @@ export class CollabServer {
       if (!changes && conn.awarenessSeen) continue; // an echo
       let owner: Connection | null = null;
       for (const other of live.connections) if (other !== conn && other.awarenessIds.has(id)) owner = other;
-      if (!owner) continue;
+      if (!owner) {
+        // The first thing a socket announces, held by no socket here, unchanged: its own state as
+        // another instance relayed it before that instance died and the client moved here. The
+        // awareness does not change (same clock), so claim it explicitly.
+        if (!changes && !removal && live.awareness.states.has(id)) unowned.push(id);
+        continue;
+      }
       if (owner.user.id !== conn.user.id) {
         if (changes) return null;
         continue;
@@ -403,6 +412,7 @@ export class CollabServer {
       old.awarenessIds.delete(id);
       conn.awarenessIds.add(id);
     }
+    for (const id of unowned) conn.awarenessIds.add(id);
     return new Set(taken.values());
   }
 

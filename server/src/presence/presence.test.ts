@@ -442,6 +442,39 @@ describe('authorship', () => {
     expect(bob.closes).toEqual([]);
     expect(serverDoc().getMap<AuthorEntry>(AUTHORS_MAP).get(String(lost.clientID))).toEqual({ userId: ids.alice, name: 'Alice Moreau' });
   });
+
+  it('lets the author go on writing after someone else handed her edits back first', async () => {
+    const id = await newArticle('Handed back, then back');
+    const alice = client(id, 'alice');
+    await waitForSync(alice);
+    getMetaText(alice.doc, 'headline')!.insert(0, 'A ');
+    await eventually(() => alice.doc.getMap(AUTHORS_MAP).has(String(alice.doc.clientID)), 10_000, 'alice mapped');
+    // Alice's last edits reached Bob but not the store (an instance died); Alice is away.
+    const lost = new Y.Doc();
+    Y.applyUpdate(lost, Y.encodeStateAsUpdate(alice.doc));
+    lost.clientID = alice.doc.clientID;
+    const before = Y.encodeStateVector(lost);
+    alice.destroy();
+    await eventually(async () => (await personIn(id, 'alice')) === undefined, 10_000, 'alice gone');
+    getMetaText(lost, 'headline')!.insert(0, 'Lost ');
+
+    // Bob's stock client (it announced its own id in awareness) has them and hands them back first…
+    const bob = client(id, 'bob');
+    await waitForSync(bob);
+    Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(lost, before));
+    const serverDoc = () => server.collab.liveDoc(id)!.doc;
+    await eventually(() => getMetaText(serverDoc(), 'headline')!.toString().startsWith('Lost A '), 10_000, 'handed back');
+
+    // …then Alice comes back with the same client id (her awareness clock is behind the server's,
+    // so it announces nothing new) and types on: her edits are hers, not "another user's".
+    const back = client(id, 'alice', { doc: lost });
+    await waitForSync(back);
+    getMetaText(lost, 'headline')!.insert(0, 'Back ');
+    await eventually(() => getMetaText(bob.doc, 'headline')!.toString().startsWith('Back Lost A '), 10_000, "bob has alice's new edits");
+    expect(getMetaText(serverDoc(), 'headline')!.toString()).toBe(getMetaText(lost, 'headline')!.toString());
+    expect(serverDoc().getMap<AuthorEntry>(AUTHORS_MAP).get(String(lost.clientID))).toEqual({ userId: ids.alice, name: 'Alice Moreau' });
+    expect((await personIn(id, 'bob'))?.inserted ?? 0).toBe(0);
+  });
 });
 
 describe('GET /api/presence', () => {

@@ -13,8 +13,11 @@ interface DocAuthorship {
   serverClients: Set<number>;
   /** Client ids in use by open connections (they wrote with them or announce them in awareness). */
   live: Map<number, CollabConnection>;
-  /** Set by onClientUpdate for the update about to be applied: who sent it and which client ids it carries. */
-  pending: { connection: CollabConnection; clients: Set<number> } | null;
+  /**
+   * Set by onClientUpdate for the update about to be applied: who sent it, the client ids it
+   * carries as its own, and those it hands back for someone else.
+   */
+  pending: { connection: CollabConnection; clients: Set<number>; handedBack: Set<number> } | null;
   onTransaction: (transaction: Y.Transaction) => void;
 }
 
@@ -25,7 +28,8 @@ interface DocAuthorship {
  * (4403) before it is applied. New content under a client id that another user's open connection
  * is using, or that is the server's own, is left out of the update (a client cannot write as them).
  * Content under the id of an author who is not connected is accepted and stays theirs: after a
- * server crash, other clients legitimately hand back the author's last edits the store missed.
+ * server crash, other clients legitimately hand back the author's last edits the store missed
+ * (see handsBack: that does not make them the id's writer or author).
  * The same pass counts the characters each applied update inserted and deleted.
  */
 export class AuthorshipExtension implements CollabExtension {
@@ -53,6 +57,7 @@ export class AuthorshipExtension implements CollabExtension {
     const { doc, authors, serverClients } = state;
     const userId = connection.user.id;
     const clients = new Set<number>();
+    const handedBack = new Set<number>();
     for (const struct of decoded.structs) {
       if (struct instanceof Y.Skip) continue; // a gap, nothing is applied
       const client = struct.id.client;
@@ -62,11 +67,14 @@ export class AuthorshipExtension implements CollabExtension {
       // applied: a forger gains nothing, and a client handing back content after an instance crash
       // loses nothing, because its owner resyncs it. Closing instead would strand stock clients (44xx).
       const writer = state.live.get(client);
-      if ((writer && writer.user.id !== userId) || serverClients.has(client)) {
+      // The authors map is the server's word: an id it gives this user is this user's, whoever else holds it live.
+      const theirOwn = authors.get(String(client))?.userId === userId;
+      if ((writer && writer.user.id !== userId && !theirOwn) || serverClients.has(client)) {
         foreign.add(client);
         continue;
       }
-      clients.add(client);
+      if (handsBack(state, connection, client)) handedBack.add(client);
+      else clients.add(client);
       if (!(struct instanceof Y.Item)) continue;
       // An item's parent is either named (a root type) or taken from its neighbours.
       if ((struct.parent as unknown) === AUTHORS_MAP) throw new CollabRejection(CloseCode.forbidden, 'update touches the authors map');
@@ -81,7 +89,7 @@ export class AuthorshipExtension implements CollabExtension {
         if (rangeTouches(doc, client, clock, len, authors)) throw new CollabRejection(CloseCode.forbidden, 'update touches the authors map');
       }
     }
-    state.pending = { connection, clients };
+    state.pending = { connection, clients, handedBack };
     if (foreign.size > 0) return { dropClients: [...foreign] };
   }
 
@@ -145,6 +153,20 @@ export class AuthorshipExtension implements CollabExtension {
     state.authors.set(key, SERVER_AUTHOR);
     state.serverClients.add(state.doc.clientID);
   }
+}
+
+/**
+ * Is new content under `client` handed back by `connection` for someone else (edits it received
+ * from an instance that died before storing or relaying them) rather than written by it? It is
+ * applied, but it neither makes the connection the id's live writer nor its author: otherwise the
+ * real author, reconnecting a moment later, would find its own id taken and its next edits left
+ * out. A stock provider announces its own client id in awareness; an id the authors map gives to
+ * another user is theirs.
+ */
+function handsBack(state: DocAuthorship, connection: CollabConnection, client: number): boolean {
+  if (connection.awarenessIds.size > 0 && !connection.awarenessIds.has(client)) return true;
+  const author = state.authors.get(String(client));
+  return author !== undefined && author.userId !== connection.user.id;
 }
 
 function isServerEntry(entry: unknown): boolean {
