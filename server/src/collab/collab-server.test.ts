@@ -79,6 +79,23 @@ describe('/collab', () => {
     expect(readHeadline(late.doc)).toBe('Late joiner');
   });
 
+  it('a crowd joining at once shares one whole-doc reply, and a joiner right after an edit still gets the edit', async () => {
+    const id = await newArticle('Crowd');
+    const a = client(id, alice);
+    await waitForSync(a);
+    a.doc.getText('trace').insert(0, 'x'.repeat(5_000));
+    await eventually(() => server.collab.liveDoc(id)!.doc.getText('trace').length === 5_000, 10_000, 'server has the text');
+    const crowd = Array.from({ length: 8 }, (_, i) => client(id, i % 2 ? bob : lead));
+    await Promise.all(crowd.map((c) => waitForSync(c)));
+    for (const c of crowd) expect(trace(c)).toBe(trace(a));
+    // Within the reply's cache lifetime: an edit, then at once a new joiner.
+    a.doc.getText('trace').insert(0, 'fresh ');
+    await eventually(() => server.collab.liveDoc(id)!.doc.getText('trace').toString().startsWith('fresh '), 10_000, 'server has the edit');
+    const late = client(id, bob);
+    await waitForSync(late);
+    expect(trace(late)).toBe(trace(a));
+  });
+
   it('refuses a reader with 4403, no cookie with 4401 and an unknown article with 4404', async () => {
     const id = await newArticle('Embargoed');
     expect(await closeCodeOf(rawSocket(`${server.wsUrl}/${id}`, rita))).toBe(CloseCode.forbidden);

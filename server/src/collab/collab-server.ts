@@ -91,6 +91,11 @@ class Connection implements CollabConnection {
   };
 }
 
+/** How long the whole-doc sync reply stays cached after it was encoded (unless the doc changes first). */
+const FULL_SYNC_CACHE_MS = 2_000;
+/** The state vector of an empty replica (a client joining without a local copy). */
+const EMPTY_STATE_VECTOR = new Uint8Array([0]);
+
 /** A doc in memory with the sockets editing it. */
 class LiveDoc implements DocContext {
   readonly doc: Y.Doc;
@@ -101,6 +106,8 @@ class LiveDoc implements DocContext {
   /** Size estimate for MAX_DOC_BYTES: measured at load, grown by every applied update, re-measured near the limit. */
   approxBytes = 0;
   unloadTimer: NodeJS.Timeout | null = null;
+  private fullSync: Uint8Array | null = null;
+  private fullSyncTimer: NodeJS.Timeout | null = null;
 
   constructor(readonly articleId: string) {
     this.doc = new Y.Doc({ gc: true });
@@ -108,6 +115,32 @@ class LiveDoc implements DocContext {
     // The server has no awareness state of its own.
     this.awareness.setLocalState(null);
   }
+
+  /**
+   * The reply to a sync step 1 from an empty replica (the whole doc), encoded once and shared while
+   * the doc does not change: a crowd opening a long story costs one encoding, not one each. Dropped
+   * after a moment, so an idle doc does not keep a second copy of itself.
+   */
+  fullSyncStep2(): Uint8Array {
+    if (!this.fullSync) {
+      this.fullSync = encodeSyncStep2(this.doc, EMPTY_STATE_VECTOR);
+      this.fullSyncTimer = setTimeout(() => this.dropFullSync(), FULL_SYNC_CACHE_MS);
+      this.fullSyncTimer.unref();
+    }
+    return this.fullSync;
+  }
+
+  /** Called on every change (cheap when nothing is cached). */
+  dropFullSync(): void {
+    if (!this.fullSync) return;
+    this.fullSync = null;
+    clearTimeout(this.fullSyncTimer!);
+    this.fullSyncTimer = null;
+  }
+}
+
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.byteLength === 1 && stateVector[0] === 0;
 }
 
 /**
@@ -269,7 +302,8 @@ export class CollabServer {
   private async load(articleId: string): Promise<LiveDoc> {
     const live = new LiveDoc(articleId);
     for (const ext of this.options.extensions) await ext.onLoad?.(live);
-    live.approxBytes = Y.encodeStateAsUpdate(live.doc).byteLength;
+    // The whole-doc encoding measures the doc and is the first joiner's sync reply.
+    live.approxBytes = live.fullSyncStep2().byteLength;
     live.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(live, update, origin as UpdateOrigin));
     live.awareness.on('update', (changes: AwarenessChanges, origin: unknown) => this.onAwarenessUpdate(live, changes, origin));
     this.docs.set(articleId, live);
@@ -320,7 +354,7 @@ export class CollabServer {
           const stateVector = readBytes(decoder);
           let reply: Uint8Array;
           try {
-            reply = encodeSyncStep2(live.doc, stateVector);
+            reply = isEmptyStateVector(stateVector) ? live.fullSyncStep2() : encodeSyncStep2(live.doc, stateVector);
           } catch {
             throw new MalformedMessage('bad state vector');
           }
@@ -428,7 +462,8 @@ export class CollabServer {
   /** Refuses an update that would take the doc past MAX_DOC_BYTES (measured exactly only near the limit). */
   private assertDocRoom(live: LiveDoc, incoming: number): void {
     if (live.approxBytes + incoming <= this.options.maxDocBytes) return;
-    live.approxBytes = Y.encodeStateAsUpdate(live.doc).byteLength;
+    // The whole-doc encoding measures the doc and is the first joiner's sync reply.
+    live.approxBytes = live.fullSyncStep2().byteLength;
     if (live.approxBytes + incoming > this.options.maxDocBytes) throw new MalformedMessage('document size limit reached', CloseCode.docTooLarge);
   }
 
@@ -440,6 +475,7 @@ export class CollabServer {
 
   private onDocUpdate(live: LiveDoc, update: Uint8Array, origin: UpdateOrigin): void {
     live.approxBytes += update.byteLength;
+    live.dropFullSync();
     const message = encodeUpdate(update);
     for (const conn of live.connections) if (conn !== origin) conn.send(message);
     if (this.hot.onChange.length === 0) return;
@@ -489,6 +525,7 @@ export class CollabServer {
       this.options.log.error({ err: error, articleId: live.articleId }, 'storing doc at unload failed');
     }
     for (const ext of this.options.extensions) ext.onUnload?.({ articleId: live.articleId });
+    live.dropFullSync();
     live.awareness.destroy();
     live.doc.destroy();
   }
