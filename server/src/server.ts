@@ -132,7 +132,7 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
     perUser: env.COMMENT_RATE_PER_USER,
     perIp: env.COMMENT_RATE_PER_IP,
     windowSeconds: env.COMMENT_RATE_WINDOW_S,
-  });
+  }, (err, articleId) => log.warn({ err, articleId }, 'counting visible comments failed; the next change announces the count again'));
   const editorial = new EditorialService(store, people, comments.events);
   const ctx: AppContext = { env, log, store, sessions, tokens, origins, metrics, articles, events, versions, people, presenceBoard: livePresence.board, comments, editorial };
 

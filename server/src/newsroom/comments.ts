@@ -80,11 +80,15 @@ export class CommentService {
   readonly events = new CommentEvents();
   private readonly perUser: RateLimiterMemory;
   private readonly perIp: RateLimiterMemory;
+  /** Articles whose visible count is being read for `reader:count`; `again` when it changed meanwhile. */
+  private readonly counting = new Map<string, { again: boolean }>();
 
   constructor(
     private readonly store: Store,
     private readonly people: People,
     limits: CommentLimits,
+    /** Where a failed background count query is reported (the count is announced again on the next change). */
+    private readonly onBackgroundError: (error: unknown, articleId: string) => void = () => undefined,
   ) {
     this.perUser = new RateLimiterMemory({ points: limits.perUser, duration: limits.windowSeconds, keyPrefix: 'comment-user' });
     this.perIp = new RateLimiterMemory({ points: limits.perIp, duration: limits.windowSeconds, keyPrefix: 'comment-ip' });
@@ -244,7 +248,7 @@ export class CommentService {
     const comment = await this.toComment(record);
     if (comment.status === 'published') {
       this.events.emit('reader:created', comment);
-      await this.announceCount(article.id);
+      this.announceCount(article.id);
     } else {
       this.events.emit('reader:own', { authorId: user.id, comment, kind: 'created' });
       this.events.emit('moderation:queued', await this.item(record, article));
@@ -293,7 +297,7 @@ export class CommentService {
       this.events.emit('reader:removed', { id: comment.id, articleId: comment.articleId, reason: 'held', authorId: user.id, audience: 'everyone' });
       this.events.emit('reader:own', { authorId: user.id, comment, kind: 'updated' });
       this.events.emit('moderation:queued', await this.item(updated));
-      await this.announceCount(comment.articleId);
+      this.announceCount(comment.articleId);
     } else {
       this.events.emit('reader:own', { authorId: user.id, comment, kind: 'updated' });
       this.events.emit('moderation:queued', await this.item(updated));
@@ -318,7 +322,7 @@ export class CommentService {
       audience: isVisible(record) ? 'everyone' : 'author',
     });
     if (inQueue(record)) this.events.emit('moderation:resolved', { id: record.id, articleId: record.articleId, action: 'reject' });
-    if (isVisible(record)) await this.announceCount(record.articleId);
+    if (isVisible(record)) this.announceCount(record.articleId);
   }
 
   /** Anyone signed in reports a published comment; it goes (back) into the moderation queue. */
@@ -374,7 +378,7 @@ export class CommentService {
     const comment = await this.toComment(updated);
     if (record.status === 'pending') {
       this.events.emit('reader:created', comment);
-      await this.announceCount(record.articleId);
+      this.announceCount(record.articleId);
     }
     this.events.emit('moderation:resolved', { id: record.id, articleId: record.articleId, action: 'approve' });
     return comment;
@@ -396,7 +400,7 @@ export class CommentService {
       audience: wasVisible ? 'everyone' : 'author',
     });
     if (inQueue(record)) this.events.emit('moderation:resolved', { id: record.id, articleId: record.articleId, action: 'reject' });
-    if (wasVisible) await this.announceCount(record.articleId);
+    if (wasVisible) this.announceCount(record.articleId);
     return this.toComment(updated);
   }
 
@@ -430,8 +434,32 @@ export class CommentService {
     return this.requireComment(commentId);
   }
 
-  private async announceCount(articleId: string): Promise<void> {
-    this.events.emit('reader:count', { articleId, count: await this.store.comments.countVisible(articleId) });
+  /**
+   * Announces an article's visible count after a change, in the background: the author's ack does
+   * not wait for it, and a burst of changes (100 comments/s on a big story) costs one count query
+   * in flight per article plus one after it, not one each. The last announcement follows the last
+   * change.
+   */
+  private announceCount(articleId: string): void {
+    const running = this.counting.get(articleId);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.counting.set(articleId, state);
+    void (async () => {
+      try {
+        do {
+          state.again = false;
+          this.events.emit('reader:count', { articleId, count: await this.store.comments.countVisible(articleId) });
+        } while (state.again);
+      } catch (error) {
+        this.onBackgroundError(error, articleId);
+      } finally {
+        this.counting.delete(articleId);
+      }
+    })();
   }
 }
 

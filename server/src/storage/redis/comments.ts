@@ -11,6 +11,7 @@ import type {
   NotificationStore,
 } from '../comment-store.ts';
 import type { RedisConnection } from './connection.ts';
+import { COUNT_VISIBLE_COMMENTS } from './scripts.ts';
 
 /*
  * Comments in Redis. Records are JSON strings; every ordered list is a sorted set with score 0
@@ -134,12 +135,7 @@ export function redisCommentStores(
         return getComments(ids);
       },
       async countVisible(articleId) {
-        const roots = (await client.zRange(k.visible(articleId, null), '-', '+', { BY: 'LEX' })).map(idOf);
-        if (!roots.length) return 0;
-        const multi = client.multi();
-        for (const id of roots) multi.zCard(k.visible(articleId, id));
-        const replies = (await multi.exec()) as unknown as number[];
-        return roots.length + replies.reduce((sum, n) => sum + Number(n), 0);
+        return Number(await COUNT_VISIBLE_COMMENTS.run(client, [k.visible(articleId, null)], [k.visible(articleId, '')]));
       },
       async queue(limit) {
         const ids = (await client.zRange(k.queue(), '-', '+', { BY: 'LEX', LIMIT: { offset: 0, count: limit } })).map(idOf);

@@ -193,3 +193,19 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'lastUsedAt', ARGV[1])
 return 1
 `);
+
+/**
+ * An article's visible comment count in one round trip: its visible threads plus the visible
+ * replies of each (replies of a hidden thread do not count). KEYS: the visible root set. ARGV: the
+ * key prefix of the per-thread reply sets (same hash tag, so the same slot).
+ */
+export const COUNT_VISIBLE_COMMENTS = new Script(`
+local roots = redis.call('ZRANGE', KEYS[1], '-', '+', 'BYLEX')
+local n = #roots
+for i = 1, #roots do
+  local m = roots[i]
+  local bar = string.find(m, '|', 1, true)
+  n = n + redis.call('ZCARD', ARGV[1] .. string.sub(m, bar + 1))
+end
+return n
+`);
