@@ -462,7 +462,7 @@ export class CollabServer {
   /** Refuses an update that would take the doc past MAX_DOC_BYTES (measured exactly only near the limit). */
   private assertDocRoom(live: LiveDoc, incoming: number): void {
     if (live.approxBytes + incoming <= this.options.maxDocBytes) return;
-    // The whole-doc encoding measures the doc and is the first joiner's sync reply.
+    // Measured exactly by the whole-doc encoding (a joiner may reuse it until the next change).
     live.approxBytes = live.fullSyncStep2().byteLength;
     if (live.approxBytes + incoming > this.options.maxDocBytes) throw new MalformedMessage('document size limit reached', CloseCode.docTooLarge);
   }

@@ -14,10 +14,10 @@ interface DocAuthorship {
   /** Client ids in use by open connections (they wrote with them or announce them in awareness). */
   live: Map<number, CollabConnection>;
   /**
-   * Set by onClientUpdate for the update about to be applied: who sent it, the client ids it
-   * carries as its own, and those it hands back for someone else.
+   * Set by onClientUpdate for the update about to be applied: who sent it and the client ids it
+   * carries as its own (not those it hands back for someone else).
    */
-  pending: { connection: CollabConnection; clients: Set<number>; handedBack: Set<number> } | null;
+  pending: { connection: CollabConnection; clients: Set<number> } | null;
   onTransaction: (transaction: Y.Transaction) => void;
 }
 
@@ -57,7 +57,6 @@ export class AuthorshipExtension implements CollabExtension {
     const { doc, authors, serverClients } = state;
     const userId = connection.user.id;
     const clients = new Set<number>();
-    const handedBack = new Set<number>();
     for (const struct of decoded.structs) {
       if (struct instanceof Y.Skip) continue; // a gap, nothing is applied
       const client = struct.id.client;
@@ -73,8 +72,7 @@ export class AuthorshipExtension implements CollabExtension {
         foreign.add(client);
         continue;
       }
-      if (handsBack(state, connection, client)) handedBack.add(client);
-      else clients.add(client);
+      if (!handsBack(state, connection, client)) clients.add(client);
       if (!(struct instanceof Y.Item)) continue;
       // An item's parent is either named (a root type) or taken from its neighbours.
       if ((struct.parent as unknown) === AUTHORS_MAP) throw new CollabRejection(CloseCode.forbidden, 'update touches the authors map');
@@ -89,7 +87,7 @@ export class AuthorshipExtension implements CollabExtension {
         if (rangeTouches(doc, client, clock, len, authors)) throw new CollabRejection(CloseCode.forbidden, 'update touches the authors map');
       }
     }
-    state.pending = { connection, clients, handedBack };
+    state.pending = { connection, clients };
     if (foreign.size > 0) return { dropClients: [...foreign] };
   }
 
