@@ -46,7 +46,12 @@ export function yWebsocketClient(
     doc,
     whenSynced,
     bufferedAmount: () => (provider.ws as unknown as WebSocket | null)?.bufferedAmount ?? 0,
-    destroy: () => provider.destroy(),
+    destroy: () => {
+      provider.destroy();
+      // The provider's Awareness keeps a 15 s check interval (and so the doc) alive until the doc
+      // is destroyed; the harness keeps using some docs after their connection closed.
+      provider.awareness.destroy();
+    },
   };
 }
 
@@ -72,6 +77,7 @@ export function hocuspocusClient(url: string, name: string, doc: Y.Doc): ClientC
     destroy: () => {
       provider.destroy();
       socket.destroy();
+      provider.awareness?.destroy();
     },
   };
 }
