@@ -28,17 +28,26 @@ export async function redisUnavailable(url: string, timeoutMs = 1500): Promise<s
   }
 }
 
+/** Runs `fn` with a short-lived client on a loopback bench Redis, closed afterwards. */
+async function withRedis<T>(url: string, fn: (client: ReturnType<typeof createClient>) => Promise<T>): Promise<T> {
+  const client = createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: false } });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
 /**
  * Deletes every key under `prefix` (SCAN + UNLINK, bounded). Returns how many keys were removed.
  * The prefix must be a bench prefix (`bench-…:`), so nothing else in a shared Redis is touched.
  */
 export async function deleteRedisPrefix(url: string, prefix: string): Promise<number> {
   if (!/^bench-[A-Za-z0-9-]+:$/.test(prefix)) throw new Error(`refusing to delete keys under non-bench prefix ${prefix}`);
-  const client = createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  await client.connect();
-  let removed = 0;
-  try {
+  return withRedis(url, async (client) => {
+    let removed = 0;
     // glob-escape the prefix (it only holds [A-Za-z0-9-:], none of which are glob characters)
     for (let round = 0; round < 20; round++) {
       const keys: string[] = [];
@@ -47,37 +56,25 @@ export async function deleteRedisPrefix(url: string, prefix: string): Promise<nu
       for (let i = 0; i < keys.length; i += 500) removed += await client.unlink(keys.slice(i, i + 500));
     }
     return removed;
-  } finally {
-    await client.close().catch(() => undefined);
-  }
+  });
 }
 
 /** How many keys exist under `prefix` (to prove the cleanup). */
 export async function countRedisPrefix(url: string, prefix: string): Promise<number> {
-  const client = createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
+  return withRedis(url, async (client) => {
     let n = 0;
     for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) n += batch.length;
     return n;
-  } finally {
-    await client.close().catch(() => undefined);
-  }
+  });
 }
 
 /** Bytes Redis holds for every key under `prefix` (sum of `MEMORY USAGE`, i.e. payload plus Redis' per-key overhead). */
 export async function redisPrefixBytes(url: string, prefix: string): Promise<number> {
-  const client = createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
+  return withRedis(url, async (client) => {
     let total = 0;
     for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
       for (const key of batch) total += (await client.memoryUsage(key, { SAMPLES: 0 })) ?? 0;
     }
     return total;
-  } finally {
-    await client.close().catch(() => undefined);
-  }
+  });
 }

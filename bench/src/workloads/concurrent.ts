@@ -219,20 +219,20 @@ export async function concurrent(
   if (live.length === 0 && !server.persistent && server.unloadsDocs) {
     notes.push('fresh-client check not applicable: every agent had left, and this in-memory server drops a document when its last client leaves');
   } else {
-  const fresh = new Y.Doc();
-  const freshConn = server.connect(docName, fresh);
-  try {
-    const f0 = now();
-    await withTimeout(freshConn.whenSynced, cfg.syncTimeoutMs, 'fresh client sync');
-    await waitFor(() => fresh.getText(TEXT_NAME).length === expected.length, 5_000, 'fresh content', 5).catch(() => undefined);
-    freshMs = now() - f0;
-    const got = fresh.getText(TEXT_NAME).toString();
-    if (got !== expected) failures.push(`${opts.name}: fresh client diverged: ${describeDiff(got, expected)}`);
-  } catch (e) {
-    failures.push(`${opts.name}: fresh client: ${(e as Error).message}`);
-  } finally {
-    freshConn.destroy();
-  }
+    const fresh = new Y.Doc();
+    const freshConn = server.connect(docName, fresh);
+    try {
+      const f0 = now();
+      await withTimeout(freshConn.whenSynced, cfg.syncTimeoutMs, 'fresh client sync');
+      await waitFor(() => fresh.getText(TEXT_NAME).length === expected.length, 5_000, 'fresh content', 5).catch(() => undefined);
+      freshMs = now() - f0;
+      const got = fresh.getText(TEXT_NAME).toString();
+      if (got !== expected) failures.push(`${opts.name}: fresh client diverged: ${describeDiff(got, expected)}`);
+    } catch (e) {
+      failures.push(`${opts.name}: fresh client: ${(e as Error).message}`);
+    } finally {
+      freshConn.destroy();
+    }
   }
   for (const a of live) a.net.destroy();
 

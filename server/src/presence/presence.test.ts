@@ -74,6 +74,26 @@ async function personIn(articleId: string, who: keyof typeof ids): Promise<Prese
   return (await peopleIn(articleId)).find((p) => p.userId === ids[who]);
 }
 
+/**
+ * Alice types "A " into the headline and is mapped as its author, then leaves; `lost` is her
+ * replica (same client id) with one more edit, "Lost ", that the server never received, and
+ * `before` the state vector before that edit.
+ */
+async function aliceLeavesWithLostEdits(id: string): Promise<{ lost: Y.Doc; before: Uint8Array }> {
+  const alice = client(id, 'alice');
+  await waitForSync(alice);
+  getMetaText(alice.doc, 'headline')!.insert(0, 'A ');
+  await eventually(() => alice.doc.getMap(AUTHORS_MAP).has(String(alice.doc.clientID)), 10_000, 'alice mapped');
+  const lost = new Y.Doc();
+  Y.applyUpdate(lost, Y.encodeStateAsUpdate(alice.doc));
+  lost.clientID = alice.doc.clientID;
+  const before = Y.encodeStateVector(lost);
+  alice.destroy();
+  await eventually(async () => (await personIn(id, 'alice')) === undefined, 10_000, 'alice gone');
+  getMetaText(lost, 'headline')!.insert(0, 'Lost ');
+  return { lost, before };
+}
+
 /** The caret a y-prosemirror binding would publish: inside the `index`-th body block, at `offset`. */
 function caretIn(doc: Y.Doc, index: number, offset = 0) {
   const block = getBody(doc).get(index) as Y.XmlElement;
@@ -418,18 +438,8 @@ describe('authorship', () => {
 
   it("accepts an absent author's edits handed back by someone else, and they stay the author's", async () => {
     const id = await newArticle('Handed back');
-    const alice = client(id, 'alice');
-    await waitForSync(alice);
-    getMetaText(alice.doc, 'headline')!.insert(0, 'A ');
-    await eventually(() => alice.doc.getMap(AUTHORS_MAP).has(String(alice.doc.clientID)), 10_000, 'alice mapped');
-    // Edits the server never stored (a crash) that Bob received before it: Alice is gone now.
-    const lost = new Y.Doc();
-    Y.applyUpdate(lost, Y.encodeStateAsUpdate(alice.doc));
-    const before = Y.encodeStateVector(lost);
-    alice.destroy();
-    await eventually(async () => (await personIn(id, 'alice')) === undefined, 10_000, 'alice gone');
-    lost.clientID = alice.doc.clientID;
-    getMetaText(lost, 'headline')!.insert(0, 'Lost ');
+    // Edits the server never stored (an instance died) that Bob received before it: Alice is gone now.
+    const { lost, before } = await aliceLeavesWithLostEdits(id);
 
     const bob = client(id, 'bob');
     await waitForSync(bob);
@@ -445,18 +455,8 @@ describe('authorship', () => {
 
   it('lets the author go on writing after someone else handed her edits back first', async () => {
     const id = await newArticle('Handed back, then back');
-    const alice = client(id, 'alice');
-    await waitForSync(alice);
-    getMetaText(alice.doc, 'headline')!.insert(0, 'A ');
-    await eventually(() => alice.doc.getMap(AUTHORS_MAP).has(String(alice.doc.clientID)), 10_000, 'alice mapped');
-    // Alice's last edits reached Bob but not the store (an instance died); Alice is away.
-    const lost = new Y.Doc();
-    Y.applyUpdate(lost, Y.encodeStateAsUpdate(alice.doc));
-    lost.clientID = alice.doc.clientID;
-    const before = Y.encodeStateVector(lost);
-    alice.destroy();
-    await eventually(async () => (await personIn(id, 'alice')) === undefined, 10_000, 'alice gone');
-    getMetaText(lost, 'headline')!.insert(0, 'Lost ');
+    // Edits the server never stored (an instance died) that Bob received before it: Alice is gone now.
+    const { lost, before } = await aliceLeavesWithLostEdits(id);
 
     // Bob's stock client (it announced its own id in awareness) has them and hands them back first…
     const bob = client(id, 'bob');
