@@ -1,4 +1,5 @@
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { Env } from './env.ts';
 import { ErrorCode } from '@copydesk/protocol';
@@ -16,7 +17,7 @@ import { MetricsExtension } from './collab/extensions/metrics.ts';
 import { ArticleService } from './newsroom/articles.ts';
 import { NewsroomEvents } from './newsroom/events.ts';
 import { seedDemoNewsroom } from './newsroom/seed.ts';
-import { CollabServer } from './collab/collab-server.ts';
+import { CollabServer, collabTarget, refuseUpgrade } from './collab/collab-server.ts';
 import { collabAuthenticator } from './collab/authenticate.ts';
 import { PersistenceExtension } from './collab/extensions/persistence.ts';
 import { ArticleActivityExtension } from './collab/extensions/article-activity.ts';
@@ -47,8 +48,11 @@ export interface RunningServer {
   collab: CollabServer;
   io: RealtimeServer;
   persistence: PersistenceExtension;
-  /** Graceful stop: no new connections, flush every doc, close sockets with 1001, close the store. */
-  close(): Promise<void>;
+  /**
+   * Stop: no new connections, flush every doc, close /collab sockets with `closeCode` (1001 by
+   * default; 1011 after a fault) and Socket.IO sockets, close the store.
+   */
+  close(closeCode?: number): Promise<void>;
 }
 
 /** Requests Node rejects before Express sees them (oversized headers, broken HTTP) still get a JSON error. */
@@ -149,6 +153,12 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
   answerClientErrorsWithJson(http);
   collab.attach(http);
   const io = createRealtimeServer(http, ctx);
+  // Last 'upgrade' listener: a WebSocket upgrade on any other path gets an answer instead of an
+  // open socket nobody owns (engine.io is told not to destroy them, for the sake of /collab).
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex) => {
+    if (collabTarget(request.url) !== null || request.url?.startsWith(`${io.path()}/`)) return;
+    refuseUpgrade(socket, 404, 'no WebSocket endpoint at this path');
+  });
   if (redis) await useRedisAdapter(io, redis);
   metrics.socketCount = () => io.engine.clientsCount;
   registerRealtimeModules(io, [deskRealtime(io, ctx, presence), commentsRealtime(io, ctx), presenceRealtime(io, ctx, livePresence.board)]);
@@ -161,10 +171,10 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
   log.info({ port, store: store.kind, ...(redis ? { instance: env.INSTANCE_ID, redisPrefix: env.REDIS_PREFIX } : { dataDir: env.DATA_DIR }) }, 'copydesk listening');
 
   let closing: Promise<void> | null = null;
-  const close = () =>
+  const close = (closeCode?: number) =>
     (closing ??= (async () => {
       http.close();
-      await collab.close();
+      await collab.close(closeCode);
       await livePresence.close();
       io.disconnectSockets(true);
       await io.close().catch(() => undefined);

@@ -5,6 +5,8 @@
 export const CloseCode = {
   /** Server shutting down or doc unloading: reconnect elsewhere. */
   goingAway: 1001,
+  /** The server failed (a store it could not load from, an unexpected fault): reconnect and resync. */
+  internalError: 1011,
   /** A frame larger than the configured limit (MAX_MESSAGE_BYTES). */
   tooLarge: 1009,
   /** A frame that is not a valid y-websocket message or Yjs update. */

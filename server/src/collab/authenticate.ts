@@ -10,7 +10,7 @@ import { CollabRejection, type AuthResult } from './types.ts';
 export function collabAuthenticator(sessions: SessionService, tokens: TokenService, store: Store) {
   return async (request: IncomingMessage, articleId: string): Promise<AuthResult> => {
     // Bots and scripts: `?token=` (browsers cannot set headers on WebSockets) or a bearer header.
-    const apiToken = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token') ?? bearerToken(request.headers.authorization);
+    const apiToken = URL.parse(request.url ?? '/', 'http://localhost')?.searchParams.get('token') ?? bearerToken(request.headers.authorization);
     const user = apiToken ? await tokens.resolve(apiToken) : await sessions.resolveHeaders(request.headers);
     if (!user) throw new CollabRejection(CloseCode.unauthenticated, 'sign in first');
     const article = await store.articles.get(articleId);

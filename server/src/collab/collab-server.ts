@@ -7,7 +7,7 @@ import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from 'pino';
-import { ArticleId, CloseCode, COLLAB_PATH, CollabMessageType } from '@copydesk/protocol';
+import { ArticleId, CloseCode, COLLAB_PATH, CollabMessageType, ErrorCode } from '@copydesk/protocol';
 import { CollabRejection, type AuthResult, type CollabConnection, type CollabExtension, type DecodedUpdate, type DocContext, type UpdateOrigin } from './types.ts';
 import { encodeAwareness, encodeStatus, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './messages.ts';
 
@@ -173,9 +173,15 @@ export class CollabServer {
   /** Handles upgrades under /collab/ on `server`; leaves other paths to other listeners. */
   attach(server: HttpServer): void {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const url = new URL(request.url ?? '/', 'http://localhost');
-      if (url.pathname !== COLLAB_PATH && !url.pathname.startsWith(`${COLLAB_PATH}/`)) return;
-      void this.handleUpgrade(request, socket, head, decodeURIComponent(url.pathname.slice(COLLAB_PATH.length + 1)));
+      // Anything a client can put in a request line must end in an answer, never in a throw: an
+      // exception in an 'upgrade' listener takes the whole process down.
+      const target = collabTarget(request.url);
+      if (target === null) return; // another listener's path (Socket.IO) or answered by the catch-all
+      if (target.kind === 'bad') return refuseUpgrade(socket, 400, target.reason);
+      this.handleUpgrade(request, socket, head, target.articleId).catch((error: unknown) => {
+        this.options.log.error({ err: error, url: request.url?.slice(0, 200) }, 'collab upgrade failed');
+        refuseUpgrade(socket, 500, 'internal error');
+      });
     });
   }
 
@@ -237,7 +243,7 @@ export class CollabServer {
     } catch (error) {
       if (error instanceof CollabRejection) return reject(error.code, error.message);
       this.options.log.error({ err: error, articleId }, 'collab authenticate failed');
-      return reject(1011, 'internal error');
+      return reject(CloseCode.internalError, 'internal error');
     }
 
     const address = this.options.clientAddress?.(request) ?? request.socket.remoteAddress ?? 'unknown';
@@ -262,7 +268,7 @@ export class CollabServer {
     } catch (error) {
       release();
       this.options.log.error({ err: error, articleId }, 'collab doc load failed');
-      return reject(1011, 'could not load document');
+      return reject(CloseCode.internalError, 'could not load document');
     }
     if (socket.destroyed) {
       // The client gave up while we were loading.
@@ -274,7 +280,12 @@ export class CollabServer {
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       accepted = true;
       live.pendingJoins--;
-      this.accept(live, ws, socket, auth, address);
+      try {
+        this.accept(live, ws, socket, auth, address);
+      } catch (error) {
+        this.options.log.error({ err: error, articleId }, 'accepting a collab connection failed');
+        ws.close(CloseCode.internalError, 'internal error');
+      }
     });
   }
 
@@ -543,8 +554,11 @@ export class CollabServer {
     }
   }
 
-  /** Graceful stop: refuse new sockets, store every doc, then close sockets with 1001. */
-  async close(): Promise<void> {
+  /**
+   * Stop: refuse new sockets, store every doc, then close sockets with `closeCode` (1001 for a
+   * graceful stop, 1011 after an unexpected fault); clients reconnect and resync elsewhere.
+   */
+  async close(closeCode: number = CloseCode.goingAway): Promise<void> {
     this.closing = true;
     clearInterval(this.heartbeat);
     await Promise.allSettled([...this.loading.values(), ...this.unloading.values()]);
@@ -558,10 +572,39 @@ export class CollabServer {
         }
       }
     }
-    for (const live of this.docs.values()) for (const conn of live.connections) conn.socket.close(CloseCode.goingAway, 'server shutting down');
+    const reason = closeCode === CloseCode.goingAway ? 'server shutting down' : 'server restarting after an internal error';
+    for (const live of this.docs.values()) for (const conn of live.connections) conn.socket.close(closeCode, reason);
     for (const ext of this.options.extensions) await ext.onDestroy?.();
     this.wss.close();
   }
+}
+
+/**
+ * Which article an upgrade request targets: null for a path that is not under /collab, `bad` for a
+ * target no client could mean (undecodable percent-encoding, an unparsable request target).
+ */
+export function collabTarget(rawUrl: string | undefined): { kind: 'article'; articleId: string } | { kind: 'bad'; reason: string } | null {
+  // The raw request target, not a normalised URL: engine.io matches its path the same way, so no
+  // request is ever claimed by both (`/socket.io/../collab` stays Socket.IO's, `/collab/../x` is ours).
+  const target = rawUrl ?? '/';
+  const queryAt = target.indexOf('?');
+  const path = queryAt === -1 ? target : target.slice(0, queryAt);
+  if (path !== COLLAB_PATH && !path.startsWith(`${COLLAB_PATH}/`)) return null;
+  try {
+    return { kind: 'article', articleId: decodeURIComponent(path.slice(COLLAB_PATH.length + 1)) };
+  } catch {
+    return { kind: 'bad', reason: 'malformed percent-encoding' };
+  }
+}
+
+/** Answers an upgrade request with a plain HTTP error (before any WebSocket exists) and closes it. */
+export function refuseUpgrade(socket: Duplex, status: 400 | 404 | 500, message: string): void {
+  if (!socket.writable) return void socket.destroy();
+  const code = status === 500 ? ErrorCode.internal : status === 404 ? ErrorCode.notFound : ErrorCode.invalidRequest;
+  const body = JSON.stringify({ error: { code, message } });
+  const reason = status === 500 ? 'Internal Server Error' : status === 404 ? 'Not Found' : 'Bad Request';
+  socket.on('error', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 function increment(counts: Map<string, number>, key: string, by: number): void {
