@@ -91,6 +91,9 @@ class Connection implements CollabConnection {
   };
 }
 
+/** The longest wait between two attempts to write a doc that should unload while the store fails. */
+const MAX_UNLOAD_RETRY_MS = 10_000;
+
 /** How long the whole-doc sync reply stays cached after it was encoded (unless the doc changes first). */
 const FULL_SYNC_CACHE_MS = 2_000;
 /** The state vector of an empty replica (a client joining without a local copy). */
@@ -106,6 +109,8 @@ class LiveDoc implements DocContext {
   /** Size estimate for MAX_DOC_BYTES: measured at load, grown by every applied update, re-measured near the limit. */
   approxBytes = 0;
   unloadTimer: NodeJS.Timeout | null = null;
+  /** Back-off between attempts to write the doc when it should unload but the store fails. */
+  unloadRetryMs = 0;
   private fullSync: Uint8Array | null = null;
   private fullSyncTimer: NodeJS.Timeout | null = null;
 
@@ -128,6 +133,15 @@ class LiveDoc implements DocContext {
       this.fullSyncTimer.unref();
     }
     return this.fullSync;
+  }
+
+  /** Releases the doc, its awareness (and its timer) and the cached encoding. */
+  destroy(): void {
+    if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    this.unloadTimer = null;
+    this.dropFullSync();
+    this.awareness.destroy();
+    this.doc.destroy();
   }
 
   /** Called on every change (cheap when nothing is cached). */
@@ -312,7 +326,25 @@ export class CollabServer {
 
   private async load(articleId: string): Promise<LiveDoc> {
     const live = new LiveDoc(articleId);
-    for (const ext of this.options.extensions) await ext.onLoad?.(live);
+    const extensions = this.options.extensions;
+    for (let i = 0; i < extensions.length; i++) {
+      try {
+        await extensions[i]!.onLoad?.(live);
+      } catch (error) {
+        // Nothing of a failed load may stay behind: release what the extensions that ran (the
+        // failing one included) set up, then the doc with its awareness timer. The next joiner
+        // starts a fresh load.
+        for (const ext of extensions.slice(0, i + 1)) {
+          try {
+            ext.onUnload?.({ articleId });
+          } catch (cleanupError) {
+            this.options.log.error({ err: cleanupError, articleId, extension: ext.name }, 'releasing a failed load failed');
+          }
+        }
+        live.destroy();
+        throw error;
+      }
+    }
     // The whole-doc encoding measures the doc and is the first joiner's sync reply.
     live.approxBytes = live.fullSyncStep2().byteLength;
     live.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(live, update, origin as UpdateOrigin));
@@ -517,28 +549,37 @@ export class CollabServer {
     this.scheduleUnload(live);
   }
 
-  private scheduleUnload(live: LiveDoc): void {
+  private scheduleUnload(live: LiveDoc, delayMs = this.options.docIdleUnloadMs): void {
     if (this.closing || live.connections.size > 0 || live.pendingJoins > 0 || live.unloadTimer) return;
     live.unloadTimer = setTimeout(() => {
       live.unloadTimer = null;
       if (live.connections.size > 0 || live.pendingJoins > 0) return;
       const unloading = this.unload(live).finally(() => this.unloading.delete(live.articleId));
       this.unloading.set(live.articleId, unloading);
-    }, this.options.docIdleUnloadMs);
+    }, delayMs);
     live.unloadTimer.unref();
   }
 
+  /**
+   * Writes an idle doc and lets it go. A doc whose write fails stays loaded (its pending updates
+   * with it) and tries again later with back-off: an accepted edit never leaves memory before it
+   * is in the store. Joiners wait for an unload in progress, then find the doc still here or load
+   * the stored one.
+   */
   private async unload(live: LiveDoc): Promise<void> {
-    this.docs.delete(live.articleId);
     try {
       for (const ext of this.options.extensions) await ext.onStore?.({ ...contextOf(live), reason: 'unload' });
     } catch (error) {
-      this.options.log.error({ err: error, articleId: live.articleId }, 'storing doc at unload failed');
+      live.unloadRetryMs = Math.min(Math.max(live.unloadRetryMs * 2, 500), MAX_UNLOAD_RETRY_MS);
+      this.options.log.error({ err: error, articleId: live.articleId, retryInMs: live.unloadRetryMs }, 'storing doc at unload failed; keeping it loaded and trying again');
+      this.scheduleUnload(live, live.unloadRetryMs);
+      return;
     }
+    // Someone joined (or the server began closing) while it was being written: it stays.
+    if (live.connections.size > 0 || live.pendingJoins > 0 || this.closing) return;
+    this.docs.delete(live.articleId);
     for (const ext of this.options.extensions) ext.onUnload?.({ articleId: live.articleId });
-    live.dropFullSync();
-    live.awareness.destroy();
-    live.doc.destroy();
+    live.destroy();
   }
 
   private checkHeartbeats(): void {

@@ -8,6 +8,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { CollabMessageType, SESSION_COOKIE } from '@copydesk/protocol';
 import { parseEnv, type Env } from '../env.ts';
 import { startServer, type RunningServer } from '../server.ts';
+import type { Store } from '../storage/store.ts';
 
 export const SERVER_DIR = join(import.meta.dirname, '../..');
 
@@ -36,9 +37,9 @@ export interface TestServer extends RunningServer {
 }
 
 /** A real server on port 0 with its own temp SQLite store and the demo newsroom. */
-export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Record<string, string> = {}, options: { store?: Store } = {}): Promise<TestServer> {
   const dataDir = overrides.DATA_DIR ?? tempDir();
-  const server = await startServer(testEnv({ DATA_DIR: dataDir, ...overrides }));
+  const server = await startServer(testEnv({ DATA_DIR: dataDir, ...overrides }), options);
   const request = (path: string, init: RequestInit & { cookie?: string; json?: unknown } = {}) => {
     const headers = new Headers(init.headers);
     if (init.cookie) headers.set('cookie', init.cookie);
