@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as encoding from 'lib0/encoding';
-import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { isUpdateFrame, parseSaved, saveStateOf } from './saveState.ts';
+import type { SavedState } from '@copydesk/protocol';
+import { isUpdateFrame, saveStateOf } from './saveState.ts';
 
 const frame = (write: (e: encoding.Encoder) => void) => {
   const e = encoding.createEncoder();
@@ -23,18 +23,14 @@ describe('save state', () => {
     expect(isUpdateFrame('text')).toBe(false);
   });
 
-  it('says Saved only when every sent frame is durable', () => {
-    const saved = (durableUpdates: number, flags = 0) => {
-      const e = encoding.createEncoder();
-      encoding.writeVarUint(e, durableUpdates);
-      encoding.writeVarUint(e, flags);
-      return parseSaved(decoding.createDecoder(encoding.toUint8Array(e)));
-    };
+  it('says Saved only when every sent frame is durable, and never while a frame was refused', () => {
+    const saved = (durableUpdates: number, storageOk = true, refusedUpdates = 0): SavedState => ({ durableUpdates, storageOk, refusedUpdates, refusedReason: refusedUpdates ? 'Approved' : null });
     expect(saveStateOf(0, null)).toBe('saving');
     expect(saveStateOf(0, saved(0))).toBe('saved');
     expect(saveStateOf(3, saved(2))).toBe('saving');
-    expect(saveStateOf(3, saved(2, 1))).toBe('unavailable');
-    expect(saveStateOf(3, saved(3, 1))).toBe('saved');
-    expect(parseSaved(decoding.createDecoder(new Uint8Array(0)))).toBeNull();
+    expect(saveStateOf(3, saved(2, false))).toBe('unavailable');
+    expect(saveStateOf(3, saved(3, false))).toBe('saved');
+    expect(saveStateOf(3, saved(2, true, 1))).toBe('refused');
+    expect(saveStateOf(1, saved(5, true, 1))).toBe('refused');
   });
 });

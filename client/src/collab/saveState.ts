@@ -1,17 +1,18 @@
-import * as decoding from 'lib0/decoding';
-import { SAVE_FLAG_STORAGE_UNAVAILABLE } from '@copydesk/protocol';
+import type { SavedState } from '@copydesk/protocol';
 
 /**
  * "Saved" done honestly: the client counts the update-bearing frames it sends on each socket
  * (sync step 2 and update messages: `[0, 1 | 2, …]`), the server answers with how many of them
- * are durable in its store (`CollabMessageType.saved`). Equal counts: everything typed is stored.
+ * are applied and durable in its store, and how many it refused (`CollabMessageType.saved`).
+ * Equal counts: everything typed is stored. A refused frame is never counted as saved.
  */
-export type SaveState = 'saved' | 'saving' | 'unavailable';
+export type SaveState = 'saved' | 'saving' | 'unavailable' | 'refused';
 
 export const SAVE_TEXT: Record<SaveState, string> = {
   saved: 'Saved',
   saving: 'Saving…',
   unavailable: 'Not saved yet — server storage unavailable',
+  refused: 'Not applied',
 };
 
 /** y-websocket frames that carry document content the server must store. */
@@ -34,23 +35,9 @@ export function countingWebSocketClass(): typeof WebSocket {
   };
 }
 
-export interface SavedMessage {
-  durableUpdates: number;
-  storageOk: boolean;
-}
-
-export function parseSaved(decoder: decoding.Decoder): SavedMessage | null {
-  try {
-    const durableUpdates = decoding.readVarUint(decoder);
-    const flags = decoding.readVarUint(decoder);
-    return { durableUpdates, storageOk: (flags & SAVE_FLAG_STORAGE_UNAVAILABLE) === 0 };
-  } catch {
-    return null;
-  }
-}
-
 /** What to show for the counts of one socket. */
-export function saveStateOf(sent: number, saved: SavedMessage | null): SaveState {
+export function saveStateOf(sent: number, saved: SavedState | null): SaveState {
+  if (saved && saved.refusedUpdates > 0) return 'refused';
   if (saved && saved.durableUpdates >= sent) return 'saved';
   return saved && !saved.storageOk ? 'unavailable' : 'saving';
 }

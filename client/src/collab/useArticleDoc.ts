@@ -1,15 +1,14 @@
 import { useEffect, useState } from 'react';
 import * as Y from 'yjs';
-import * as decoding from 'lib0/decoding';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { COLLAB_PATH, CloseCode, CollabMessageType, type CollabStatus } from '@copydesk/protocol';
+import { COLLAB_PATH, CloseCode, CollabMessageType, readSaved, readStatus, type SavedState } from '@copydesk/protocol';
 import { DEK, HEADLINE, getMeta, getMetaText } from '@copydesk/article-doc';
 import { useCurrentUser } from '../features/auth/AuthContext.tsx';
 import { colorForUser } from './colors.ts';
 import type { AwarenessUser } from './awarenessUser.ts';
 import { wsUrl } from './wsUrl.ts';
-import { countingWebSocketClass, parseSaved, saveStateOf, type CountingWebSocket, type SavedMessage, type SaveState } from './saveState.ts';
+import { countingWebSocketClass, saveStateOf, type CountingWebSocket, type SaveState } from './saveState.ts';
 
 export type Connection = 'connecting' | 'live' | 'offline';
 export type Access = 'ok' | 'forbidden' | 'not-found' | 'unauthenticated';
@@ -25,6 +24,13 @@ export interface ArticleDocState {
   readOnlyReason: string | null;
   /** Whether the server has stored everything this tab sent (see saveState.ts). */
   save: SaveState;
+  /** Why the server refused some of what this tab sent (save === 'refused'). */
+  refusedReason: string | null;
+  /**
+   * Drops this device's copy of the article (including what the server refused) and starts again
+   * from the server's: the way out of a refusal once the writer has kept their text.
+   */
+  discardLocalChanges: () => Promise<void>;
 }
 
 const INITIAL: ArticleDocState = {
@@ -36,6 +42,8 @@ const INITIAL: ArticleDocState = {
   readOnly: false,
   readOnlyReason: null,
   save: 'saved',
+  refusedReason: null,
+  discardLocalChanges: async () => undefined,
 };
 
 /** Closes after which reconnecting cannot help: the page changes instead. */
@@ -44,17 +52,6 @@ const TERMINAL: ReadonlyMap<number, Access> = new Map<number, Access>([
   [CloseCode.forbidden, 'forbidden'],
   [CloseCode.unknownArticle, 'not-found'],
 ]);
-
-function parseStatus(decoder: decoding.Decoder): CollabStatus | null {
-  try {
-    const value: unknown = JSON.parse(decoding.readVarString(decoder));
-    if (typeof value !== 'object' || value === null || typeof (value as CollabStatus).readOnly !== 'boolean') return null;
-    const reason = (value as CollabStatus).reason;
-    return { readOnly: (value as CollabStatus).readOnly, reason: typeof reason === 'string' && reason ? reason : null };
-  } catch {
-    return null;
-  }
-}
 
 /**
  * One article's shared document: a Y.Doc synced with the server over y-websocket and kept in
@@ -88,15 +85,16 @@ export function useArticleDoc(articleId: string): ArticleDocState {
     // Server → client status (read-only lock and why). Registered per instance: the stock
     // handler table is copied into each provider, so this does not leak to other providers.
     // Saved: the server's count of this socket's durable update frames against what the socket sent.
-    let saved: SavedMessage | null = null;
+    let saved: SavedState | null = null;
     let savedSocket: WebSocket | null = null;
     const refreshSave = () => {
       const ws = provider.ws as CountingWebSocket | null;
       if (!ws) return;
-      update({ save: saveStateOf(ws.sentUpdates, savedSocket === ws ? saved : null) });
+      const current = savedSocket === ws ? saved : null;
+      update({ save: saveStateOf(ws.sentUpdates, current), refusedReason: current?.refusedReason ?? null });
     };
     provider.messageHandlers[CollabMessageType.saved] = (_encoder, decoder) => {
-      saved = parseSaved(decoder);
+      saved = readSaved(decoder);
       savedSocket = provider.ws;
       refreshSave();
     };
@@ -107,7 +105,7 @@ export function useArticleDoc(articleId: string): ArticleDocState {
     provider.on('status', refreshSave);
 
     provider.messageHandlers[CollabMessageType.status] = (_encoder, decoder) => {
-      const status = parseStatus(decoder);
+      const status = readStatus(decoder);
       if (status) update({ readOnly: status.readOnly, readOnlyReason: status.readOnly ? status.reason : null });
     };
 
@@ -174,7 +172,20 @@ export function useArticleDoc(articleId: string): ArticleDocState {
     window.addEventListener('offline', onOffline);
     window.addEventListener('online', onOnline);
 
-    setState({ ...INITIAL, doc, provider, connection: navigator.onLine ? 'connecting' : 'offline' });
+    const discardLocalChanges = async () => {
+      provider.shouldConnect = false;
+      provider.disconnect();
+      await persistence.destroy();
+      // Awaited here (y-indexeddb's clearData does not wait for the deletion): the reload must not
+      // find the old copy and send the refused changes again.
+      await new Promise<void>((resolve) => {
+        const request = indexedDB.deleteDatabase(persistence.name);
+        request.onsuccess = request.onerror = request.onblocked = () => resolve();
+      });
+      window.location.reload();
+    };
+
+    setState({ ...INITIAL, doc, provider, discardLocalChanges, connection: navigator.onLine ? 'connecting' : 'offline' });
 
     return () => {
       disposed = true;

@@ -10,3 +10,4 @@ export * from './comments.ts';
 export * from './comment-events.ts';
 export * from './presence.ts';
 export * from './presence-events.ts';
+export * from './collab/messages.ts';

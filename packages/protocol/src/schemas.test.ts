@@ -177,7 +177,7 @@ describe('CloseCode', () => {
   it('uses distinct codes, each either standard RFC 6455 or in the application range 4000–4999', () => {
     const codes: number[] = Object.values(CloseCode);
     expect(new Set(codes).size).toBe(codes.length);
-    for (const code of codes) expect(code === 1001 || code === 1009 || (code >= 4000 && code <= 4999), String(code)).toBe(true);
+    for (const code of codes) expect(code === 1001 || code === 1009 || code === 1011 || (code >= 4000 && code <= 4999), String(code)).toBe(true);
   });
 });
 

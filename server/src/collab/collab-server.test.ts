@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { getBody, getMetaText, readHeadline, renderBodyText, writeBody } from '@copydesk/article-doc';
-import { CloseCode } from '@copydesk/protocol';
+import { CloseCode, CollabMessageType, readSaved, type SavedState } from '@copydesk/protocol';
 import {
   closeCodeOf,
   connectClient,
@@ -132,6 +132,33 @@ describe('/collab', () => {
     expect(trace(writer)).toBe('allowed');
     expect(server.collab.liveDoc(id)!.doc.getText('trace').toString()).toBe('allowed');
 
+  });
+
+  it('never acknowledges a refused frame as saved: the save state counts it as refused, with the reason', async () => {
+    const id = await newArticle('Refused copy');
+    const writer = client(id, alice);
+    const locked = client(id, bob);
+    const states: SavedState[] = [];
+    locked.provider.messageHandlers[CollabMessageType.saved] = (_encoder, decoder) => {
+      const state = readSaved(decoder);
+      if (state) states.push(state);
+    };
+    await Promise.all([waitForSync(writer), waitForSync(locked)]);
+    locked.doc.getText('trace').insert(0, 'accepted first. ');
+    // Its sync step 2 and the update: two frames, both applied and written.
+    await eventually(() => states.at(-1)?.durableUpdates === 2 && trace(writer) === 'accepted first. ', 10_000, 'first edit durable');
+
+    const bobConnection = server.collab.connections(id).find((c) => c.user.username === 'bob')!;
+    server.collab.setReadOnly(bobConnection, true, 'Approved: only leads can edit');
+    locked.doc.getText('trace').insert(0, 'typed while locked. ');
+    await eventually(() => (states.at(-1)?.refusedUpdates ?? 0) === 1, 10_000, 'refusal reported');
+    expect(states.at(-1)).toMatchObject({ durableUpdates: 2, refusedUpdates: 1, refusedReason: 'Approved: only leads can edit', storageOk: true });
+    // Whatever is written afterwards, the refused frame is never counted as durable.
+    writer.doc.getText('trace').insert(0, '+');
+    await server.persistence.flushAll();
+    await eventually(() => trace(locked).includes('+'), 10_000, 'locked client still receives');
+    expect(states.every((state) => state.durableUpdates <= 2)).toBe(true);
+    expect(server.collab.liveDoc(id)!.doc.getText('trace').toString()).toBe('+accepted first. ');
   });
 
   it('a connection switched back from read-only edits again without reconnecting', async () => {

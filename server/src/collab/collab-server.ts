@@ -51,6 +51,9 @@ class Connection implements CollabConnection {
   /** Has this socket sent an awareness update yet (its first one is its own state)? */
   awarenessSeen = false;
   updatesReceived = 0;
+  updatesApplied = 0;
+  updatesRefused = 0;
+  refusedReason: string | null = null;
   /** Frames written since the raw socket was corked; 0 when it is not corked by us. */
   private corkedFrames = 0;
   constructor(
@@ -405,21 +408,37 @@ export class CollabServer {
         } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
           const update = readBytes(decoder);
           conn.updatesReceived++;
-          if (conn.readOnly) return this.afterUpdateMessage(live, conn); // refused, never applied; the client was told it is read-only
           if (update.byteLength > this.options.maxUpdateBytes) throw new MalformedMessage('update too large', CloseCode.tooLarge);
           const decoded = decodeValidUpdate(update);
+          if (conn.readOnly) {
+            // Never applied. One that would change the doc is refused and never acknowledged as
+            // saved: the client keeps it and says why. One that changes nothing (the sync step 2
+            // of a client with nothing new) is simply nothing to refuse.
+            if (changesDoc(live.doc, decoded)) {
+              conn.updatesRefused++;
+              conn.refusedReason = conn.readOnlyReason ?? 'This article is read-only for you right now.';
+            } else conn.updatesApplied++;
+            return this.afterUpdateMessage(live, conn);
+          }
           this.assertDocRoom(live, update.byteLength);
           let toApply = update;
+          const dropped: number[] = [];
           if (this.hot.onClientUpdate.length > 0) {
             const ctx = { articleId: live.articleId, doc: live.doc, awareness: live.awareness, connection: conn, update, decoded };
-            const drop: number[] = [];
             for (const ext of this.hot.onClientUpdate) {
               const verdict = ext.onClientUpdate!(ctx);
-              if (verdict) drop.push(...verdict.dropClients);
+              if (verdict) dropped.push(...verdict.dropClients);
             }
-            if (drop.length > 0) toApply = withoutClients(update, drop);
+            if (dropped.length > 0) toApply = withoutClients(update, dropped);
           }
           Y.applyUpdate(live.doc, toApply, conn);
+          if (refusesOwnContent(conn, dropped)) {
+            conn.updatesRefused++;
+            conn.refusedReason = 'Part of this change was written under another person\'s identity and was not applied.';
+          } else {
+            // Everything of this writer's own is in; what was left out is a colleague's, who holds it.
+            conn.updatesApplied++;
+          }
           this.afterUpdateMessage(live, conn);
         } else {
           throw new MalformedMessage(`unknown sync message ${syncType}`);
@@ -684,10 +703,38 @@ function readBytes(decoder: decoding.Decoder): Uint8Array {
   return bytes;
 }
 
+/**
+ * Was content of the sender's own left out? Its own ids are the ones it announces in awareness (a
+ * socket that announced none cannot show any id is its own). Content handed back under a
+ * colleague's id that the colleague holds live is theirs to resync, not this writer's loss.
+ */
+function refusesOwnContent(conn: Connection, dropped: number[]): boolean {
+  if (dropped.length === 0) return false;
+  return conn.awarenessIds.size === 0 || dropped.some((client) => conn.awarenessIds.has(client));
+}
+
 /** The update minus every struct written under `clients` (their deletions of others' items stay). */
 function withoutClients(update: Uint8Array, clients: number[]): Uint8Array {
   // A state vector claiming all of their clocks makes diffUpdate leave their structs out.
   return Y.diffUpdate(update, Y.encodeStateVector(new Map(clients.map((client) => [client, 0x7fffffff]))));
+}
+
+/** Would applying this (decoded) update change the doc: new structs, or deletions of items not yet deleted? */
+function changesDoc(doc: Y.Doc, decoded: DecodedUpdate): boolean {
+  for (const struct of decoded.structs) {
+    if (struct instanceof Y.Skip) continue;
+    if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client)) return true;
+  }
+  for (const [client, ranges] of decoded.ds.clients) {
+    const structs = doc.store.clients.get(client);
+    for (const { clock, len } of ranges) {
+      if (!structs || Y.getState(doc.store, client) < clock + len) return true;
+      for (let i = Y.findIndexSS(structs, clock); i < structs.length && structs[i]!.id.clock < clock + len; i++) {
+        if (!structs[i]!.deleted) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** Decodes an update fully before it may touch a live doc: garbage must not half-apply. */

@@ -2,7 +2,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { CollabMessageType, SAVE_FLAG_STORAGE_UNAVAILABLE, type CollabStatus } from '@copydesk/protocol';
+import { CollabMessageType, encodeMessage, writeSaved, writeStatus, type CollabStatus, type SavedState } from '@copydesk/protocol';
 
 /** Encoders for the y-websocket messages the server sends. */
 export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
@@ -34,16 +34,9 @@ export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients:
 }
 
 export function encodeStatus(status: CollabStatus): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, CollabMessageType.status);
-  encoding.writeVarString(encoder, JSON.stringify(status));
-  return encoding.toUint8Array(encoder);
+  return encodeMessage((encoder) => writeStatus(encoder, status));
 }
 
-export function encodeSaved(durableUpdates: number, storageOk: boolean): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, CollabMessageType.saved);
-  encoding.writeVarUint(encoder, durableUpdates);
-  encoding.writeVarUint(encoder, storageOk ? 0 : SAVE_FLAG_STORAGE_UNAVAILABLE);
-  return encoding.toUint8Array(encoder);
+export function encodeSaved(state: SavedState): Uint8Array {
+  return encodeMessage((encoder) => writeSaved(encoder, state));
 }

@@ -30,6 +30,12 @@ export interface CollabConnection {
   readonly awarenessIds: ReadonlySet<number>;
   /** Update-bearing frames (sync step 2 and update messages) received on this socket, applied or not. */
   readonly updatesReceived: number;
+  /** Of those, the frames applied in full (including frames that changed nothing). */
+  readonly updatesApplied: number;
+  /** Of those, the frames refused, never applied in full: read-only, or content under someone else's identity. */
+  readonly updatesRefused: number;
+  /** Why the last refused frame was refused, in words for the writer. */
+  readonly refusedReason: string | null;
   /** Sends one encoded y-websocket message to this socket (dropped when it is not open). */
   send(message: Uint8Array): void;
 }
@@ -58,7 +64,7 @@ export interface CollabExtension {
   /** Fill a freshly created doc (e.g. from the store) before any client sees it. */
   onLoad?(ctx: DocContext): Promise<void>;
   onConnect?(ctx: DocContext & { connection: CollabConnection }): void;
-  /** After every update-bearing frame from a connection (sync step 2 or update), whether it changed the doc, was a no-op or was refused. */
+  /** After every update-bearing frame from a connection (sync step 2 or update), whether it changed the doc, was a no-op or was refused (see the connection's counters). */
   onUpdateMessage?(ctx: DocContext & { connection: CollabConnection }): void;
   /** Called for every update applied to a loaded doc, whatever its origin. */
   onChange?(ctx: DocContext & { update: Uint8Array; origin: UpdateOrigin }): void;

@@ -13,6 +13,7 @@ import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { ErrorPage } from '../../components/ErrorPage.tsx';
 import { ArticleEditor } from './ArticleEditor.tsx';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
+import { NotAppliedNotice } from './NotAppliedNotice.tsx';
 import { useArticle } from './useArticle.ts';
 import { SidePanel } from './panel/SidePanel.tsx';
 import { NotificationsBell } from '../comments/NotificationsBell.tsx';
@@ -84,6 +85,10 @@ function EditorSession({ articleId }: { articleId: string }) {
       </header>
 
       {showAuthors && session.synced && session.doc && <AuthorLegend doc={session.doc} />}
+
+      {session.save === 'refused' && session.doc && (
+        <NotAppliedNotice articleId={articleId} doc={session.doc} reason={session.refusedReason} onDiscard={session.discardLocalChanges} />
+      )}
 
       {session.readOnly && (
         <div className="banner banner--readonly" role="status" data-testid="read-only-banner">

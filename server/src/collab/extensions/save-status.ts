@@ -4,16 +4,18 @@ import { encodeSaved } from '../messages.ts';
 
 interface Tracked {
   connection: CollabConnection;
-  /** Update-bearing frames of this socket known durable. */
+  /** Applied update-bearing frames of this socket known durable. */
   durable: number;
   /** Last values sent (nothing is re-sent unchanged). */
   sentDurable: number;
   sentOk: boolean;
+  sentRefused: number;
 }
 
 /**
- * Tells each editor how many of the update frames it sent are durable in the store
- * (`CollabMessageType.saved`), so the UI says "Saved" only for real. A frame is durable once the
+ * Tells each editor how many of the update frames it sent are applied and durable in the store,
+ * and how many were refused (`CollabMessageType.saved`), so the UI says "Saved" only for real and
+ * says what was not applied. Refused frames are never counted as durable. A frame is durable once the
  * write of the batch taken after it succeeded (the persistence extension captures every socket's
  * count when it takes a batch), or at once when it changed nothing and nothing waits to be written.
  * Messages to one doc go out at most once per `throttleMs` (Redis mode writes at keystroke rate),
@@ -37,17 +39,19 @@ export class SaveStatusExtension implements CollabExtension {
   onConnect({ articleId, connection }: DocContext & { connection: CollabConnection }): void {
     const doc = this.doc(articleId);
     doc.storageOk = this.current(articleId)?.storageOk ?? doc.storageOk;
-    const tracked: Tracked = { connection, durable: 0, sentDurable: 0, sentOk: doc.storageOk };
+    const tracked: Tracked = { connection, durable: 0, sentDurable: 0, sentOk: doc.storageOk, sentRefused: 0 };
     doc.conns.set(connection.id, tracked);
-    connection.send(encodeSaved(0, doc.storageOk));
+    connection.send(encodeSaved({ durableUpdates: 0, storageOk: doc.storageOk, refusedUpdates: 0, refusedReason: null }));
   }
 
   onUpdateMessage({ articleId, connection }: DocContext & { connection: CollabConnection }): void {
-    // A frame that changed nothing (or was refused) while nothing waits to be written is durable now.
-    if (!this.current(articleId)?.idle) return;
     const tracked = this.docs.get(articleId)?.conns.get(connection.id);
     if (!tracked) return;
-    tracked.durable = connection.updatesReceived;
+    // A refusal goes out at once: the writer must know before they type on.
+    if (connection.updatesRefused !== tracked.sentRefused) return this.schedule(articleId, true);
+    // A frame that changed nothing while nothing waits to be written is durable now.
+    if (!this.current(articleId)?.idle) return;
+    tracked.durable = connection.updatesApplied;
     this.schedule(articleId, false);
   }
 
@@ -69,7 +73,7 @@ export class SaveStatusExtension implements CollabExtension {
   /** The persistence extension's captureSaveMark hook: every socket's frame count when a batch is taken. */
   readonly captureSaveMark = (articleId: string): Map<string, number> => {
     const mark = new Map<string, number>();
-    for (const [id, tracked] of this.docs.get(articleId)?.conns ?? []) mark.set(id, tracked.connection.updatesReceived);
+    for (const [id, tracked] of this.docs.get(articleId)?.conns ?? []) mark.set(id, tracked.connection.updatesApplied);
     return mark;
   };
 
@@ -83,7 +87,7 @@ export class SaveStatusExtension implements CollabExtension {
       const mark = state.mark instanceof Map ? (state.mark as Map<string, number>) : null;
       for (const [id, tracked] of doc.conns) {
         // Idle: everything applied so far is stored. Otherwise: what was applied before the batch was taken.
-        const durable = state.idle ? tracked.connection.updatesReceived : mark?.get(id);
+        const durable = state.idle ? tracked.connection.updatesApplied : mark?.get(id);
         if (durable !== undefined && durable > tracked.durable) tracked.durable = durable;
       }
     }
@@ -105,10 +109,14 @@ export class SaveStatusExtension implements CollabExtension {
     doc.timer = null;
     doc.lastSentAt = Date.now();
     for (const tracked of doc.conns.values()) {
-      if (tracked.durable === tracked.sentDurable && tracked.sentOk === doc.storageOk) continue;
+      const { connection } = tracked;
+      if (tracked.durable === tracked.sentDurable && tracked.sentOk === doc.storageOk && tracked.sentRefused === connection.updatesRefused) continue;
       tracked.sentDurable = tracked.durable;
       tracked.sentOk = doc.storageOk;
-      tracked.connection.send(encodeSaved(tracked.durable, doc.storageOk));
+      tracked.sentRefused = connection.updatesRefused;
+      connection.send(
+        encodeSaved({ durableUpdates: tracked.durable, storageOk: doc.storageOk, refusedUpdates: connection.updatesRefused, refusedReason: connection.refusedReason }),
+      );
     }
   }
 }
