@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import type { Logger } from 'pino';
 import { binary, reconnectDelay, type RedisConnection } from '../../storage/redis/connection.ts';
 import type { DocStreamEntry, RedisStore } from '../../storage/redis/redis-store.ts';
+import type { StoredDoc } from '../../storage/store.ts';
 import { ORIGIN_REMOTE, type CollabExtension, type DocContext } from '../types.ts';
 
 interface RelayedDoc {
@@ -43,6 +44,12 @@ export class RedisRelayExtension implements CollabExtension {
   private failing = false;
   /** Entries from other instances applied here (for tests and metrics). */
   appliedEntries = 0;
+  /** Docs resynced after Redis lost the end of their log (for tests and logs). */
+  tailResyncs = 0;
+  /** The Redis server's run id when last connected: a new one means it restarted. */
+  private runId: string | null = null;
+  /** The reader reconnected: check every open doc's log before reading on. */
+  private checkTailsPending = false;
 
   constructor(
     private readonly store: RedisStore,
@@ -52,8 +59,14 @@ export class RedisRelayExtension implements CollabExtension {
 
   /** Opens the blocking reader connection and starts reading. */
   async start(): Promise<void> {
+    this.runId = await this.redisRunId();
     this.reader = await this.store.duplicate('relay', { failFast: true });
-    this.reader.on('ready', () => void this.refreshReaderId());
+    this.reader.on('ready', () => {
+      // Back after a drop: Redis may have restarted from an AOF without its last second. The read
+      // loop checks before its next read (so a resync never races an apply), woken at once.
+      this.checkTailsPending = true;
+      void this.refreshReaderId().then(() => this.interrupt());
+    });
     await this.refreshReaderId();
     this.running = this.loop();
   }
@@ -75,6 +88,62 @@ export class RedisRelayExtension implements CollabExtension {
     this.interrupt();
     this.reader?.destroy();
     await this.running?.catch(() => undefined);
+  }
+
+  /**
+   * A doc whose stream now ends before the last seq this instance saw lost its tail: Redis came back
+   * from an older AOF. Its seqs will be handed out again, so reading on from our position would miss
+   * other instances' next updates, and the store no longer holds writes its clients were told are
+   * saved. Each open doc is resynced: what the store has is applied here, what this instance holds
+   * and the store lost is written back (every instance does the same for its own docs), and reading
+   * resumes from the store's position.
+   */
+  private async resyncLostTails(): Promise<void> {
+    // A new run id means Redis restarted; its seqs may have gone back and forward again by now, so
+    // after a restart every open doc is resynced (cheap, and harmless when nothing was lost).
+    let restarted = false;
+    try {
+      const runId = await this.redisRunId();
+      restarted = this.runId !== null && runId !== this.runId;
+      this.runId = runId;
+    } catch {
+      // Not answering yet: the seq comparison below still catches a log that went backwards.
+    }
+    for (const [articleId, relayed] of this.docs) {
+      try {
+        const storedSeq = await this.store.lastSeq(articleId);
+        if ((!restarted && storedSeq >= relayed.lastSeq) || this.docs.get(articleId) !== relayed) continue;
+        this.log.warn({ articleId, storedSeq, seenSeq: relayed.lastSeq, restarted }, 'Redis restarted or lost the end of a document log: resyncing from the store and writing back what it lost');
+        await this.resync(articleId, relayed, storedSeq);
+        this.tailResyncs++;
+      } catch (error) {
+        this.log.error({ err: error, articleId }, 'resyncing a document after Redis lost its tail failed; trying again at the next reconnect');
+      }
+    }
+  }
+
+  private async resync(articleId: string, relayed: RelayedDoc, storedSeq: number): Promise<void> {
+    const stored = await this.store.docs.load(articleId);
+    const storedDoc = new Y.Doc();
+    try {
+      if (stored.snapshot) Y.applyUpdateV2(storedDoc, stored.snapshot);
+      for (const { update } of stored.updates) Y.applyUpdate(storedDoc, update);
+      if (this.docs.get(articleId) !== relayed) return;
+      // Other instances' writes since the restart.
+      Y.applyUpdate(relayed.doc, Y.encodeStateAsUpdate(storedDoc, Y.encodeStateVector(relayed.doc)), ORIGIN_REMOTE);
+      // Reading resumes here; an overlap with what was just applied is harmless.
+      relayed.lastSeq = storedSeq;
+      // Everything the store lost (deletions included, which no state vector shows), appended under
+      // this instance's origin so the others apply it too.
+      await this.store.docs.appendUpdates(articleId, [Y.encodeStateAsUpdate(relayed.doc, Y.encodeStateVector(storedDoc))]);
+    } finally {
+      storedDoc.destroy();
+    }
+  }
+
+  private async redisRunId(): Promise<string> {
+    const info = await this.store.client.info('server');
+    return /run_id:(\w+)/.exec(info)?.[1] ?? '';
   }
 
   private async refreshReaderId(): Promise<void> {
@@ -100,6 +169,10 @@ export class RedisRelayExtension implements CollabExtension {
     const reader = binary(this.reader!);
     let retries = 0;
     while (!this.stopped) {
+      if (this.checkTailsPending) {
+        this.checkTailsPending = false;
+        await this.resyncLostTails();
+      }
       if (this.docs.size === 0) {
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
@@ -138,18 +211,21 @@ export class RedisRelayExtension implements CollabExtension {
     if (!relayed || entries.length === 0) return;
     const fresh = entries.filter((e) => e.seq > relayed.lastSeq);
     if (fresh.length === 0) return;
-    let snapshot: Uint8Array | null = null;
+    let stored: StoredDoc | null = null;
     if (fresh[0]!.seq > relayed.lastSeq + 1) {
-      // Seqs are consecutive: a gap means a compaction trimmed entries we had not read; the snapshot holds them.
-      // (Every compaction appends a marker entry, so the gap shows even when nobody types afterwards.)
-      snapshot = (await this.store.snapshot(articleId)).data;
+      // Seqs are consecutive: a gap means entries we did not read. A compaction trimmed them (the
+      // snapshot holds them; every compaction appends a marker entry, so the gap shows even when
+      // nobody types afterwards), or a read began at a position from before a resync. The stored
+      // doc holds them either way; applying what we already have is a no-op.
+      stored = await this.store.docs.load(articleId);
       if (this.docs.get(articleId) !== relayed) return;
     }
     // Compaction markers carry no update (and arrive, after the trim, as the gap above).
     const remote = fresh.filter((e) => e.origin !== this.store.originTag && e.compactedThrough === null);
-    if (snapshot || remote.length > 0) {
+    if (stored || remote.length > 0) {
       relayed.doc.transact(() => {
-        if (snapshot) Y.applyUpdateV2(relayed.doc, snapshot, ORIGIN_REMOTE);
+        if (stored?.snapshot) Y.applyUpdateV2(relayed.doc, stored.snapshot, ORIGIN_REMOTE);
+        for (const entry of stored?.updates ?? []) Y.applyUpdate(relayed.doc, entry.update, ORIGIN_REMOTE);
         for (const entry of remote) Y.applyUpdate(relayed.doc, entry.update, ORIGIN_REMOTE);
       }, ORIGIN_REMOTE);
     }
