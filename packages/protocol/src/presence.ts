@@ -167,6 +167,31 @@ export interface AuthorEntry {
 /** The author entry of text the server itself wrote (restores, imports). */
 export const SERVER_AUTHOR: AuthorEntry = { userId: '', name: 'Copydesk' };
 
+/**
+ * Content one person sent under another Yjs client id than their own (after a server crash,
+ * clients hand back edits the store missed). It is accepted, so nothing typed is lost, but it is
+ * not credited to whoever owns the id: the server records who handed it back, in the same
+ * server-only `authors` map, under `handback:<client>:<clock>` for the clock range it applied.
+ */
+export interface HandBackEntry extends AuthorEntry {
+  handedBack: true;
+  client: number;
+  clock: number;
+  length: number;
+}
+
+export const HANDBACK_KEY_PREFIX = 'handback:';
+
+export function handBackKey(client: number, clock: number): string {
+  return `${HANDBACK_KEY_PREFIX}${client}:${clock}`;
+}
+
+export function isHandBackEntry(value: unknown): value is HandBackEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as Partial<HandBackEntry>;
+  return entry.handedBack === true && typeof entry.client === 'number' && typeof entry.clock === 'number' && typeof entry.length === 'number' && typeof entry.userId === 'string';
+}
+
 // ---- Colours ----------------------------------------------------------------------
 
 /**

@@ -18,6 +18,7 @@ import {
   type PresencePerson,
   type PresenceSnapshot,
   type ServerToClientEvents,
+  handBackKey,
 } from '@copydesk/protocol';
 import { parseEnv } from '../env.ts';
 import { connectClient, eventually, startTestServer, waitForSync, type TestClient, type TestServer } from '../test/harness.ts';
@@ -436,7 +437,7 @@ describe('authorship', () => {
     bob.destroy();
   });
 
-  it("accepts an absent author's edits handed back by someone else, and they stay the author's", async () => {
+  it("accepts an absent author's edits handed back by someone else, recorded as handed back by them, not as the author's typing", async () => {
     const id = await newArticle('Handed back');
     // Edits the server never stored (an instance died) that Bob received before it: Alice is gone now.
     const { lost, before } = await aliceLeavesWithLostEdits(id);
@@ -450,7 +451,19 @@ describe('authorship', () => {
     const serverDoc = () => server.collab.liveDoc(id)!.doc;
     await eventually(() => getMetaText(serverDoc(), 'headline')!.toString().startsWith('Lost A '), 10_000, 'handed back');
     expect(bob.closes).toEqual([]);
-    expect(serverDoc().getMap<AuthorEntry>(AUTHORS_MAP).get(String(lost.clientID))).toEqual({ userId: ids.alice, name: 'Alice Moreau' });
+    // The id stays Alice's; the handed-back range is recorded as Bob's hand-back.
+    const authors = serverDoc().getMap<AuthorEntry>(AUTHORS_MAP);
+    expect(authors.get(String(lost.clientID))).toEqual({ userId: ids.alice, name: 'Alice Moreau' });
+    const clock = Y.decodeStateVector(before).get(lost.clientID) ?? 0;
+    expect(authors.get(handBackKey(lost.clientID, clock))).toEqual({
+      userId: ids.bob,
+      name: 'Bob Okafor',
+      handedBack: true,
+      client: lost.clientID,
+      clock,
+      length: Y.getState(lost.store, lost.clientID) - clock,
+    });
+    expect((await personIn(id, 'bob'))?.inserted ?? 0).toBe(0);
   });
 
   it('lets the author go on writing after someone else handed her edits back first', async () => {

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { getSchema } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
-import { AUTHORS_MAP, SERVER_AUTHOR } from '@copydesk/protocol';
+import { AUTHORS_MAP, SERVER_AUTHOR, handBackKey } from '@copydesk/protocol';
 import { getBody, writeBody } from '@copydesk/article-doc';
 import { authorDecorations } from './authorHighlight.ts';
 import { authorsInBody } from './authors.ts';
@@ -66,6 +66,25 @@ describe('authorsInBody', () => {
       ['Bob Okafor', ' Bob added this.'.length + 'Bob'.length],
       ['Alice Moreau', 'Alice wrote this.'.length],
       ['Copydesk', 'Restored.'.length],
+    ]);
+  });
+
+  it('shows text handed back under someone else’s id as handed back, not as their typing', () => {
+    const { doc } = coAuthored();
+    // Bob sent more text under Alice's id while she was away: the server recorded the hand-back.
+    const alice = Number([...doc.getMap(AUTHORS_MAP).entries()].find(([, entry]) => (entry as { userId: string }).userId === 'u_alice')![0]);
+    const asAlice = new Y.Doc();
+    Y.applyUpdate(asAlice, Y.encodeStateAsUpdate(doc));
+    // After the sync: Yjs picks a new id when an update brings its own.
+    asAlice.clientID = alice;
+    const clock = Y.getState(asAlice.store, alice);
+    ((getBody(asAlice).get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'Forged. ');
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(asAlice, Y.encodeStateVector(doc)));
+    doc.getMap(AUTHORS_MAP).set(handBackKey(alice, clock), { userId: 'u_bob', name: 'Bob Okafor', handedBack: true, client: alice, clock, length: 'Forged. '.length });
+    expect(authorsInBody(doc).map((a) => [a.name, a.chars])).toEqual([
+      ['Bob Okafor', ' Bob added this.'.length + 'Bob'.length],
+      ['Alice Moreau', 'Alice wrote this.'.length],
+      ['Handed back by Bob Okafor', 'Forged. '.length],
     ]);
   });
 });

@@ -55,7 +55,7 @@ export function authorDecorations(pmDoc: PMNode, doc: Y.Doc): DecorationSet {
         if (child instanceof Y.XmlText) {
           for (let item = child._start; item !== null; item = item.right) {
             if (item.deleted || !item.countable) continue;
-            if (item.content instanceof Y.ContentString) add(pos, pos + item.length, resolve(item.id.client));
+            if (item.content instanceof Y.ContentString) add(pos, pos + item.length, resolve(item.id.client, item.id.clock));
             pos += item.length;
           }
         } else {

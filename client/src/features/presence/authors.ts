@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { AUTHORS_MAP, colorForUser, SERVER_AUTHOR, type AuthorEntry } from '@copydesk/protocol';
+import { AUTHORS_MAP, colorForUser, HANDBACK_KEY_PREFIX, isHandBackEntry, SERVER_AUTHOR, type AuthorEntry, type HandBackEntry } from '@copydesk/protocol';
 import { getBody } from '@copydesk/article-doc';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -13,15 +13,26 @@ export interface Author {
 
 /** Text the server wrote (restores) is shown in a neutral grey. */
 const SERVER_COLOR = '#667085';
+/** Text handed back for someone else: a neutral brown, unlike any person's colour. */
+const HANDED_BACK_COLOR = '#8a6d3b';
 
 /**
- * Resolves Yjs client ids to authors through the doc's server-written `authors` map
- * (clientID → user). Unknown ids (text from before authorship was recorded) resolve to null.
+ * Resolves Yjs items to authors through the doc's server-written `authors` map (clientID → user).
+ * Text someone handed back under another person's id (after a server crash) is shown as "handed
+ * back by" the person who sent it, never as the id owner's typing. Unknown ids (text from before
+ * authorship was recorded) resolve to null.
  */
-export function authorResolver(doc: Y.Doc): (client: number) => Author | null {
+export function authorResolver(doc: Y.Doc): (client: number, clock: number) => Author | null {
   const authors = doc.getMap<AuthorEntry>(AUTHORS_MAP);
+  const handBacks = new Map<number, HandBackEntry[]>();
+  authors.forEach((entry, key) => {
+    if (!key.startsWith(HANDBACK_KEY_PREFIX) || !isHandBackEntry(entry)) return;
+    const list = handBacks.get(entry.client) ?? [];
+    list.push(entry);
+    handBacks.set(entry.client, list);
+  });
   const cache = new Map<number, Author | null>();
-  return (client) => {
+  const byClient = (client: number): Author | null => {
     if (cache.has(client)) return cache.get(client)!;
     const entry = authors.get(String(client));
     let author: Author | null = null;
@@ -33,6 +44,11 @@ export function authorResolver(doc: Y.Doc): (client: number) => Author | null {
     }
     cache.set(client, author);
     return author;
+  };
+  return (client, clock) => {
+    const handBack = handBacks.get(client)?.find((entry) => clock >= entry.clock && clock < entry.clock + entry.length);
+    if (handBack) return { userId: `${HANDBACK_KEY_PREFIX}${handBack.userId}`, name: `Handed back by ${handBack.name}`, color: HANDED_BACK_COLOR };
+    return byClient(client);
   };
 }
 
@@ -49,7 +65,7 @@ export function authorsInBody(doc: Y.Doc): AuthorShare[] {
     for (let item = type._start; item !== null; item = item.right) {
       if (item.deleted) continue;
       if (item.content instanceof Y.ContentString) {
-        const author = resolve(item.id.client);
+        const author = resolve(item.id.client, item.id.clock);
         if (!author) continue;
         const share = byUser.get(author.userId) ?? { ...author, chars: 0 };
         share.chars += item.length;

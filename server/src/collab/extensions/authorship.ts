@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { AUTHORS_MAP, CloseCode, SERVER_AUTHOR, type AuthorEntry } from '@copydesk/protocol';
+import { AUTHORS_MAP, CloseCode, SERVER_AUTHOR, handBackKey, type AuthorEntry, type HandBackEntry } from '@copydesk/protocol';
 import { CollabRejection, ORIGIN_SERVER, type CollabConnection, type CollabExtension, type DecodedUpdate, type DocContext } from '../types.ts';
 
 /** Called after the server applied a client's update: the characters it inserted and deleted. */
@@ -17,7 +17,7 @@ interface DocAuthorship {
    * Set by onClientUpdate for the update about to be applied: who sent it and the client ids it
    * carries as its own (not those it hands back for someone else).
    */
-  pending: { connection: CollabConnection; clients: Set<number> } | null;
+  pending: { connection: CollabConnection; clients: Set<number>; handedBack: Set<number> } | null;
   onTransaction: (transaction: Y.Transaction) => void;
 }
 
@@ -27,9 +27,10 @@ interface DocAuthorship {
  * brings new content. Only the server writes that map: a client update that touches it is refused
  * (4403) before it is applied. New content under a client id that another user's open connection
  * is using, or that is the server's own, is left out of the update (a client cannot write as them).
- * Content under the id of an author who is not connected is accepted and stays theirs: after a
- * server crash, other clients legitimately hand back the author's last edits the store missed
- * (see handsBack: that does not make them the id's writer or author).
+ * Content under the id of an author who is not connected is accepted: after a server crash, other
+ * clients legitimately hand back the author's last edits the store missed. It is recorded as
+ * handed back by the sender (a `handback:` entry), so nobody can make text appear as typed by an
+ * offline colleague, and it does not make the sender the id's writer or author (see handsBack).
  * The same pass counts the characters each applied update inserted and deleted.
  */
 export class AuthorshipExtension implements CollabExtension {
@@ -57,6 +58,7 @@ export class AuthorshipExtension implements CollabExtension {
     const { doc, authors, serverClients } = state;
     const userId = connection.user.id;
     const clients = new Set<number>();
+    const handedBack = new Set<number>();
     for (const struct of decoded.structs) {
       if (struct instanceof Y.Skip) continue; // a gap, nothing is applied
       const client = struct.id.client;
@@ -72,7 +74,8 @@ export class AuthorshipExtension implements CollabExtension {
         foreign.add(client);
         continue;
       }
-      if (!handsBack(state, connection, client)) clients.add(client);
+      if (handsBack(state, connection, client)) handedBack.add(client);
+      else clients.add(client);
       if (!(struct instanceof Y.Item)) continue;
       // An item's parent is either named (a root type) or taken from its neighbours.
       if ((struct.parent as unknown) === AUTHORS_MAP) throw new CollabRejection(CloseCode.forbidden, 'update touches the authors map');
@@ -87,7 +90,7 @@ export class AuthorshipExtension implements CollabExtension {
         if (rangeTouches(doc, client, clock, len, authors)) throw new CollabRejection(CloseCode.forbidden, 'update touches the authors map');
       }
     }
-    state.pending = { connection, clients };
+    state.pending = { connection, clients, handedBack };
     if (foreign.size > 0) return { dropClients: [...foreign] };
   }
 
@@ -128,11 +131,16 @@ export class AuthorshipExtension implements CollabExtension {
       const deleted = countDeleted(doc, transaction.deleteSet);
       for (const client of newClients) state.live.set(client, pending.connection);
       const unmapped = newClients.filter((client) => !authors.has(String(client)));
-      if (unmapped.length > 0) {
+      const handBacks = handedBackRanges(transaction, pending.handedBack);
+      if (unmapped.length > 0 || handBacks.length > 0) {
         const user = pending.connection.user;
         // A follow-up transaction: its update goes out right after the client's.
         doc.transact(() => {
           for (const client of unmapped) authors.set(String(client), { userId: user.id, name: user.displayName });
+          // Accepted, never credited to the id's owner: recorded as handed back by this person.
+          for (const { client, clock, length } of handBacks) {
+            authors.set(handBackKey(client, clock), { userId: user.id, name: user.displayName, handedBack: true, client, clock, length } satisfies HandBackEntry);
+          }
           this.mapServerClient(state);
         }, ORIGIN_SERVER);
       }
@@ -165,6 +173,17 @@ function handsBack(state: DocAuthorship, connection: CollabConnection, client: n
   if (connection.awarenessIds.size > 0 && !connection.awarenessIds.has(client)) return true;
   const author = state.authors.get(String(client));
   return author !== undefined && author.userId !== connection.user.id;
+}
+
+/** The clock ranges this transaction added under the handed-back client ids. */
+function handedBackRanges(transaction: Y.Transaction, handedBack: Set<number>): Array<{ client: number; clock: number; length: number }> {
+  const ranges: Array<{ client: number; clock: number; length: number }> = [];
+  for (const client of handedBack) {
+    const before = transaction.beforeState.get(client) ?? 0;
+    const after = transaction.afterState.get(client) ?? 0;
+    if (after > before) ranges.push({ client, clock: before, length: after - before });
+  }
+  return ranges;
 }
 
 function isServerEntry(entry: unknown): boolean {
