@@ -9,11 +9,6 @@ export default defineConfig({
     // One topology at a time: each test runs several processes on two cores.
     fileParallelism: false,
     maxWorkers: 1,
-    // The kill -9 test used to fail about one run in four: a client handing back a dead instance's
-    // edits took over their author's client id, so the author's next keystrokes were left out
-    // (fixed in the authorship extension; presence.test.ts reproduces it deterministically). It has
-    // passed every run since; one retry on a fresh topology, same assertions, stays until more CI
-    // runs confirm it.
-    retry: 1,
+    // No retries: a flaky cluster test is a bug report (one retry here once hid a data-loss bug).
   },
 });
