@@ -97,6 +97,13 @@ class Connection implements CollabConnection {
 /** The longest wait between two attempts to write a doc that should unload while the store fails. */
 const MAX_UNLOAD_RETRY_MS = 10_000;
 
+/**
+ * At most this many updates are merged into one broadcast frame (Y.mergeUpdates costs more per
+ * update as the batch grows: about 3 µs at 100, 9 µs at 1,000, 39 µs at 5,000 on the CI machine;
+ * 16 to 256 measured alike in the trace replay, 64 is the middle).
+ */
+const MAX_MERGED_UPDATES = 64;
+
 /** How long the whole-doc sync reply stays cached after it was encoded (unless the doc changes first). */
 const FULL_SYNC_CACHE_MS = 2_000;
 /** The state vector of an empty replica (a client joining without a local copy). */
@@ -112,6 +119,8 @@ class LiveDoc implements DocContext {
   /** Size estimate for MAX_DOC_BYTES: measured at load, grown by every applied update, re-measured near the limit. */
   approxBytes = 0;
   unloadTimer: NodeJS.Timeout | null = null;
+  /** Updates applied this turn, not yet sent to the editors (see CollabServer.queueBroadcast). */
+  outgoing: Array<{ update: Uint8Array; origin: Connection | null }> = [];
   /** Back-off between attempts to write the doc when it should unload but the store fails. */
   unloadRetryMs = 0;
   private fullSync: Uint8Array | null = null;
@@ -156,6 +165,10 @@ class LiveDoc implements DocContext {
   }
 }
 
+function mergeUpdates(updates: Uint8Array[]): Uint8Array {
+  return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+}
+
 function isEmptyStateVector(stateVector: Uint8Array): boolean {
   return stateVector.byteLength === 1 && stateVector[0] === 0;
 }
@@ -172,6 +185,9 @@ export class CollabServer {
   private readonly heartbeat: NodeJS.Timeout;
   private closing = false;
   private readonly perUser = new Map<string, number>();
+  /** Docs with updates waiting for the end of this turn (see queueBroadcast). */
+  private readonly docsToBroadcast = new Set<LiveDoc>();
+  private broadcastScheduled = false;
   private readonly perAddress = new Map<string, number>();
   /** Extensions with the per-update hooks, looked up once (these run on every keystroke). */
   private readonly hot: { onClientUpdate: CollabExtension[]; onUpdateMessage: CollabExtension[]; onChange: CollabExtension[] };
@@ -538,11 +554,52 @@ export class CollabServer {
   private onDocUpdate(live: LiveDoc, update: Uint8Array, origin: UpdateOrigin): void {
     live.approxBytes += update.byteLength;
     live.dropFullSync();
-    const message = encodeUpdate(update);
-    for (const conn of live.connections) if (conn !== origin) conn.send(message);
+    this.queueBroadcast(live, update, origin instanceof Connection ? origin : null);
     if (this.hot.onChange.length === 0) return;
     const ctx: DocContext & { update: Uint8Array; origin: UpdateOrigin } = { articleId: live.articleId, doc: live.doc, awareness: live.awareness, update, origin };
     for (const ext of this.hot.onChange) ext.onChange!(ctx);
+  }
+
+  /**
+   * Every update applied to a doc during one turn of the event loop (a burst of keystrokes read
+   * from one TCP chunk, several writers' frames, the server's follow-up writes) goes out as one
+   * merged update, encoded once for every editor: observers apply one message instead of dozens.
+   * A connection never gets its own updates back; one that sent some of the turn's updates gets
+   * the merge of the others'.
+   */
+  private queueBroadcast(live: LiveDoc, update: Uint8Array, origin: Connection | null): void {
+    live.outgoing.push({ update, origin });
+    // Merging grows faster than linearly with the batch: a flood goes out in slices.
+    if (live.outgoing.length >= MAX_MERGED_UPDATES) return this.broadcast(live);
+    if (live.outgoing.length > 1) return;
+    this.docsToBroadcast.add(live);
+    if (!this.broadcastScheduled) {
+      this.broadcastScheduled = true;
+      setImmediate(this.flushBroadcasts);
+    }
+  }
+
+  private readonly flushBroadcasts = (): void => {
+    this.broadcastScheduled = false;
+    for (const live of this.docsToBroadcast) this.broadcast(live);
+    this.docsToBroadcast.clear();
+  };
+
+  private broadcast(live: LiveDoc): void {
+    const batch = live.outgoing;
+    live.outgoing = [];
+    if (batch.length === 0 || live.connections.size === 0) return;
+    const senders = new Set<Connection>();
+    for (const { origin } of batch) if (origin) senders.add(origin);
+    const message = encodeUpdate(mergeUpdates(batch.map((entry) => entry.update)));
+    for (const conn of live.connections) {
+      if (!senders.has(conn)) {
+        conn.send(message);
+        continue;
+      }
+      const others = batch.filter((entry) => entry.origin !== conn).map((entry) => entry.update);
+      if (others.length > 0) conn.send(encodeUpdate(mergeUpdates(others)));
+    }
   }
 
   private onAwarenessUpdate(live: LiveDoc, { added, updated, removed }: AwarenessChanges, origin: unknown): void {
