@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import type * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import { HocuspocusProvider as Hocuspocus4Provider, HocuspocusProviderWebsocket as Hocuspocus4ProviderWebsocket } from 'hocuspocus4-provider';
 import type { ClientConn } from './servers/types.ts';
 
 /** A `ws` WebSocket class that sends extra headers (the Copydesk session cookie) on the upgrade. */
@@ -62,6 +63,33 @@ export function hocuspocusClient(url: string, name: string, doc: Y.Doc): ClientC
   // one socket per client, as with y-websocket (Hocuspocus could multiplex docs over one socket)
   const socket = new HocuspocusProviderWebsocket({ url, WebSocketPolyfill: WebSocket });
   const provider = new HocuspocusProvider({
+    websocketProvider: socket,
+    name,
+    document: doc,
+    onSynced: ({ state }) => {
+      if (state) resolveSynced();
+    },
+  });
+  provider.attach();
+  return {
+    doc,
+    whenSynced,
+    bufferedAmount: () => (socket.webSocket as unknown as WebSocket | null)?.bufferedAmount ?? 0,
+    destroy: () => {
+      provider.destroy();
+      socket.destroy();
+      provider.awareness?.destroy();
+    },
+  };
+}
+
+/** `@hocuspocus/provider` 4 (npm alias `hocuspocus4-provider`, same major as the server) in Node. */
+export function hocuspocus4Client(url: string, name: string, doc: Y.Doc): ClientConn {
+  let resolveSynced!: () => void;
+  const whenSynced = new Promise<void>((r) => (resolveSynced = r));
+  // one socket per client, as with y-websocket (Hocuspocus could multiplex docs over one socket)
+  const socket = new Hocuspocus4ProviderWebsocket({ url, WebSocketPolyfill: WebSocket });
+  const provider = new Hocuspocus4Provider({
     websocketProvider: socket,
     name,
     document: doc,

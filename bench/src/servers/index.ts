@@ -1,7 +1,7 @@
 import type { ServerSpec } from './types.ts';
 import { copydesk, copydeskRedis } from './copydesk.ts';
 import { ywsRefLeveldb, ywsRefMemory } from './yws-ref.ts';
-import { hocuspocusMemory, hocuspocusSqlite } from './hocuspocus.ts';
+import { hocuspocus4Memory, hocuspocus4Sqlite, hocuspocusMemory, hocuspocusSqlite } from './hocuspocus.ts';
 
 /** Copydesk first: it is the numerator of every ratio. */
 export const ALL_SERVERS: ServerSpec[] = [
@@ -9,6 +9,8 @@ export const ALL_SERVERS: ServerSpec[] = [
   copydeskRedis,
   ywsRefLeveldb,
   ywsRefMemory,
+  hocuspocus4Sqlite,
+  hocuspocus4Memory,
   hocuspocusSqlite,
   hocuspocusMemory,
 ];
