@@ -16,8 +16,11 @@ export interface SaveState {
 interface DocLog {
   doc: Y.Doc;
   pending: Uint8Array[];
-  /** Updates appended since the last snapshot. */
+  /** Updates appended since the last snapshot, and their bytes. */
   sinceSnapshot: number;
+  bytesSinceSnapshot: number;
+  /** Size of the last snapshot: the log must grow about as large before it is merged again. */
+  snapshotBytes: number;
   lastSeq: number;
   writing: Promise<void> | null;
   storageOk: boolean;
@@ -25,8 +28,9 @@ interface DocLog {
 
 /**
  * Durability: every applied update is appended to the store within PERSIST_INTERVAL_MS
- * (batched into one write), the log is compacted into a snapshot every COMPACT_AFTER_UPDATES
- * updates and when the doc unloads. A failed write keeps the batch and retries.
+ * (batched into one write), the log is compacted into a snapshot once it holds COMPACT_AFTER_UPDATES
+ * updates and about as many bytes as the last snapshot (see dueForCompaction), and when the doc
+ * unloads. A failed write keeps the batch and retries.
  */
 export class PersistenceExtension implements CollabExtension {
   readonly name = 'persistence';
@@ -72,6 +76,8 @@ export class PersistenceExtension implements CollabExtension {
       doc,
       pending: [],
       sinceSnapshot: stored.updates.length,
+      bytesSinceSnapshot: stored.updates.reduce((sum, { update }) => sum + update.byteLength, 0),
+      snapshotBytes: stored.snapshot?.byteLength ?? 0,
       lastSeq,
       writing: null,
       storageOk: true,
@@ -151,12 +157,13 @@ export class PersistenceExtension implements CollabExtension {
         return;
       }
       entry.sinceSnapshot += batch.length;
+      for (const update of batch) entry.bytesSinceSnapshot += update.byteLength;
       this.retryDelayMs = this.options.persistIntervalMs;
       this.retryAt = 0;
       if (!entry.storageOk) this.log.info({ articleId }, 'writing doc updates works again');
       entry.storageOk = true;
       this.options.onSaveState?.(articleId, { storageOk: true, idle: entry.pending.length === 0, mark });
-      if (entry.sinceSnapshot >= this.options.compactAfterUpdates) {
+      if (dueForCompaction(entry, this.options.compactAfterUpdates)) {
         // The batch is stored: a failed compaction must not put it back in the queue.
         await this.compact(articleId, entry).catch((err) => this.log.warn({ err, articleId }, 'compaction failed; will try again later'));
       }
@@ -170,7 +177,19 @@ export class PersistenceExtension implements CollabExtension {
 
   private async compact(articleId: string, entry: DocLog): Promise<void> {
     // The live doc holds every update up to lastSeq (and maybe newer pending ones, which stay in the log).
-    await this.store.docs.compact(articleId, Y.encodeStateAsUpdateV2(entry.doc), entry.lastSeq);
+    const snapshot = Y.encodeStateAsUpdateV2(entry.doc);
+    await this.store.docs.compact(articleId, snapshot, entry.lastSeq);
     entry.sinceSnapshot = 0;
+    entry.bytesSinceSnapshot = 0;
+    entry.snapshotBytes = snapshot.byteLength;
   }
+}
+
+/**
+ * Compaction re-encodes the whole doc, so it waits for at least `compactAfterUpdates` updates AND
+ * a log about as large as the last snapshot: its cost stays proportional to what was written
+ * (a long story is no longer re-encoded every few hundred keystrokes).
+ */
+export function dueForCompaction(entry: Pick<DocLog, 'sinceSnapshot' | 'bytesSinceSnapshot' | 'snapshotBytes'>, compactAfterUpdates: number): boolean {
+  return entry.sinceSnapshot >= compactAfterUpdates && entry.bytesSinceSnapshot >= entry.snapshotBytes;
 }
