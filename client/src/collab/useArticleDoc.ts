@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { COLLAB_PATH, CloseCode, CollabMessageType, readSaved, readStatus, type SavedState } from '@copydesk/protocol';
+import { COLLAB_CUSTOM_MESSAGES_PARAM, COLLAB_PATH, CloseCode, CollabMessageType, readSaved, readStatus, type SavedState } from '@copydesk/protocol';
 import { DEK, HEADLINE, getMeta, getMetaText } from '@copydesk/article-doc';
 import { useCurrentUser } from '../features/auth/AuthContext.tsx';
 import { colorForUser } from './colors.ts';
@@ -76,6 +76,8 @@ export function useArticleDoc(articleId: string): ArticleDocState {
       // Counts the update frames sent on each socket, for the "Saved" indicator.
       WebSocketPolyfill: countingWebSocketClass(),
       shouldReconnect: (event) => !TERMINAL.has(event.code),
+      // Ask for Copydesk's status and saved messages.
+      params: { [COLLAB_CUSTOM_MESSAGES_PARAM]: '1' },
     });
     const persistence = new IndexeddbPersistence(`copydesk:${user.id}:${articleId}`, doc);
 

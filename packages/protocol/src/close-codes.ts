@@ -28,6 +28,13 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 export const COLLAB_PATH = '/collab';
 
 /**
+ * Query parameter a client sets (`?cdk=1`) to receive Copydesk's own messages (status 100 and
+ * saved 101, see `collab/messages.ts`). Without it the server speaks plain y-websocket, so a stock
+ * `WebsocketProvider` never sees a message type it does not know.
+ */
+export const COLLAB_CUSTOM_MESSAGES_PARAM = 'cdk';
+
+/**
  * y-websocket message types. 0–3 are the standard ones (sync, awareness, auth,
  * queryAwareness); Copydesk adds one of its own that stock providers ignore.
  */

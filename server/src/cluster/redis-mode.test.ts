@@ -175,7 +175,8 @@ describe('redis mode (two in-process instances)', () => {
     const alice = await b!.login('alice');
     const lead = await a!.login('lead');
     const id = await createArticle(b!, alice, 'Locked elsewhere');
-    const writer = client(b!, id, alice);
+    const writer = connectClient(b!.wsUrl, id, alice, { customMessages: true });
+    cleanup.push(() => writer.destroy());
     await waitForSync(writer);
     const statuses: Array<{ readOnly: boolean }> = [];
     writer.provider.messageHandlers[CollabMessageType.status] = (_e, decoder) => {
@@ -192,7 +193,7 @@ describe('redis mode (two in-process instances)', () => {
     const [a] = await instances(1);
     const alice = await a!.login('alice');
     const id = await createArticle(a!, alice, 'Saved state');
-    const editor = connectClient(a!.wsUrl, id, alice);
+    const editor = connectClient(a!.wsUrl, id, alice, { customMessages: true });
     cleanup.push(() => editor.destroy());
     const saved: Array<{ durable: number; flags: number }> = [];
     editor.provider.messageHandlers[CollabMessageType.saved] = (_e, decoder) => {

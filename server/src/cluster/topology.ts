@@ -120,9 +120,9 @@ export async function startCluster(options: { instances?: number; env?: Record<s
   };
 }
 
-/** A stock WebsocketProvider (the harness's), signed in by cookie. */
+/** A stock WebsocketProvider (the harness's), signed in by cookie, asking for Copydesk's saved messages like the editor. */
 export function clusterClient(wsUrl: string, articleId: string, cookie: string): TestClient {
-  return connectClient(wsUrl, articleId, cookie);
+  return connectClient(wsUrl, articleId, cookie, { customMessages: true });
 }
 
 /**

@@ -137,7 +137,8 @@ describe('/collab', () => {
   it('never acknowledges a refused frame as saved: the save state counts it as refused, with the reason', async () => {
     const id = await newArticle('Refused copy');
     const writer = client(id, alice);
-    const locked = client(id, bob);
+    const locked = connectClient(server.wsUrl, id, bob, { customMessages: true });
+    clients.push(locked);
     const states: SavedState[] = [];
     locked.provider.messageHandlers[CollabMessageType.saved] = (_encoder, decoder) => {
       const state = readSaved(decoder);
@@ -159,6 +160,33 @@ describe('/collab', () => {
     await eventually(() => trace(locked).includes('+'), 10_000, 'locked client still receives');
     expect(states.every((state) => state.durableUpdates <= 2)).toBe(true);
     expect(server.collab.liveDoc(id)!.doc.getText('trace').toString()).toBe('+accepted first. ');
+  });
+
+  it('speaks plain y-websocket to stock clients: status and saved go only to clients that ask (?cdk=1)', async () => {
+    const id = await newArticle('Plain protocol');
+    const messageTypes = (c: TestClient) => {
+      const types: number[] = [];
+      const ws = () => c.provider.ws;
+      const record = (event: MessageEvent) => types.push(new Uint8Array(event.data as ArrayBuffer)[0]!);
+      c.provider.on('status', ({ status }: { status: string }) => {
+        if (status === 'connected') ws()?.addEventListener('message', record);
+      });
+      return types;
+    };
+    const stock = client(id, alice);
+    const stockTypes = messageTypes(stock);
+    const editor = connectClient(server.wsUrl, id, bob, { customMessages: true });
+    clients.push(editor);
+    const editorTypes = messageTypes(editor);
+    await Promise.all([waitForSync(stock), waitForSync(editor)]);
+    stock.doc.getText('trace').insert(0, 'typed');
+    await eventually(() => trace(editor) === 'typed', 10_000, 'relayed');
+    for (const conn of server.collab.connections(id)) server.collab.setReadOnly(conn, true, 'Locked for the test');
+    stock.doc.getText('trace').insert(0, 'refused ');
+    editor.doc.getText('trace').insert(0, 'refused too ');
+    await eventually(() => editorTypes.includes(CollabMessageType.saved) && editorTypes.includes(CollabMessageType.status), 10_000, 'editor got custom messages');
+    expect(stockTypes.length).toBeGreaterThan(0);
+    expect(stockTypes.filter((type) => type >= 100)).toEqual([]);
   });
 
   it('a connection switched back from read-only edits again without reconnecting', async () => {

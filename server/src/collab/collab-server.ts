@@ -7,7 +7,7 @@ import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from 'pino';
-import { ArticleId, CloseCode, COLLAB_PATH, CollabMessageType, ErrorCode } from '@copydesk/protocol';
+import { ArticleId, CloseCode, COLLAB_CUSTOM_MESSAGES_PARAM, COLLAB_PATH, CollabMessageType, ErrorCode } from '@copydesk/protocol';
 import { CollabRejection, type AuthResult, type CollabConnection, type CollabExtension, type DecodedUpdate, type DocContext, type UpdateOrigin } from './types.ts';
 import { encodeAwareness, encodeStatus, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './messages.ts';
 
@@ -65,6 +65,7 @@ class Connection implements CollabConnection {
     readonly address: string,
     public readOnly: boolean,
     public readOnlyReason: string | null,
+    readonly customMessages: boolean,
   ) {}
 
   /**
@@ -257,7 +258,7 @@ export class CollabServer {
     if (conn.readOnly === readOnly && conn.readOnlyReason === reason) return;
     conn.readOnly = readOnly;
     conn.readOnlyReason = reason;
-    conn.send(encodeStatus({ readOnly, reason }));
+    if (conn.customMessages) conn.send(encodeStatus({ readOnly, reason }));
   }
 
   private async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, rawId: string): Promise<void> {
@@ -314,7 +315,7 @@ export class CollabServer {
       accepted = true;
       live.pendingJoins--;
       try {
-        this.accept(live, ws, socket, auth, address);
+        this.accept(live, ws, socket, request, auth, address);
       } catch (error) {
         this.options.log.error({ err: error, articleId }, 'accepting a collab connection failed');
         ws.close(CloseCode.internalError, 'internal error');
@@ -372,8 +373,9 @@ export class CollabServer {
     return live;
   }
 
-  private accept(live: LiveDoc, socket: WebSocket, raw: Duplex, auth: AuthResult, address: string): void {
-    const conn = new Connection(socket, raw, live.articleId, auth.user, address, auth.readOnly, auth.readOnlyReason);
+  private accept(live: LiveDoc, socket: WebSocket, raw: Duplex, request: IncomingMessage, auth: AuthResult, address: string): void {
+    const customMessages = URL.parse(request.url ?? '/', 'http://localhost')?.searchParams.get(COLLAB_CUSTOM_MESSAGES_PARAM) === '1';
+    const conn = new Connection(socket, raw, live.articleId, auth.user, address, auth.readOnly, auth.readOnlyReason, customMessages);
     live.connections.add(conn);
     const log = this.options.log.child({ articleId: live.articleId, connection: conn.id, userId: auth.user.id });
     log.debug('collab connection opened');
@@ -398,8 +400,8 @@ export class CollabServer {
     socket.on('close', () => this.detach(live, conn));
     socket.on('error', (error) => log.debug({ err: error }, 'collab socket error'));
 
-    // Stock providers log unknown message types, so the status goes out only when it says something.
-    if (conn.readOnly) conn.send(encodeStatus({ readOnly: true, reason: conn.readOnlyReason }));
+    // Only to clients that asked (stock providers log unknown message types), and only when it says something.
+    if (conn.readOnly && conn.customMessages) conn.send(encodeStatus({ readOnly: true, reason: conn.readOnlyReason }));
     conn.send(encodeSyncStep1(live.doc));
     const states = [...live.awareness.getStates().keys()];
     if (states.length > 0) conn.send(encodeAwareness(live.awareness, states));

@@ -26,6 +26,8 @@ export interface CollabConnection {
   readonly user: UserRecord;
   readonly readOnly: boolean;
   readonly readOnlyReason: string | null;
+  /** The client asked for Copydesk's own messages (`?cdk=1`): only then are status and saved sent. */
+  readonly customMessages: boolean;
   /** Awareness client ids this socket has announced (removed when it closes). */
   readonly awarenessIds: ReadonlySet<number>;
   /** Update-bearing frames (sync step 2 and update messages) received on this socket, applied or not. */

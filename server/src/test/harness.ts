@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { CollabMessageType, SESSION_COOKIE } from '@copydesk/protocol';
+import { COLLAB_CUSTOM_MESSAGES_PARAM, SESSION_COOKIE } from '@copydesk/protocol';
 import { parseEnv, type Env } from '../env.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import type { Store } from '../storage/store.ts';
@@ -91,17 +91,25 @@ export interface TestClient {
   destroy(): void;
 }
 
-/** An unmodified y-websocket WebsocketProvider, authenticated by cookie. */
-export function connectClient(wsUrl: string, articleId: string, cookie: string | undefined, options: { doc?: Y.Doc } = {}): TestClient {
+/**
+ * An unmodified y-websocket WebsocketProvider, authenticated by cookie. With `customMessages` it
+ * asks for Copydesk's status and saved messages (`?cdk=1`) like the editor does; the test then
+ * installs handlers for them.
+ */
+export function connectClient(
+  wsUrl: string,
+  articleId: string,
+  cookie: string | undefined,
+  options: { doc?: Y.Doc; customMessages?: boolean } = {},
+): TestClient {
   const doc = options.doc ?? new Y.Doc();
   const provider = new WebsocketProvider(wsUrl, articleId, doc, {
     WebSocketPolyfill: cookieWebSocket(cookie) as unknown as typeof globalThis.WebSocket,
     maxBackoffTime: 300,
     // Same-process providers would otherwise talk over BroadcastChannel and bypass the server.
     disableBc: true,
+    ...(options.customMessages ? { params: { [COLLAB_CUSTOM_MESSAGES_PARAM]: '1' } } : {}),
   });
-  // Copydesk's save-state message (the editor's "Saved"): not for these clients, and not an error.
-  provider.messageHandlers[CollabMessageType.saved] = () => undefined;
   const closes: number[] = [];
   provider.on('connection-close', (event) => {
     if (event) closes.push(event.code);

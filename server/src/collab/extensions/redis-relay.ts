@@ -50,6 +50,8 @@ export class RedisRelayExtension implements CollabExtension {
   private runId: string | null = null;
   /** The reader reconnected: check every open doc's log before reading on. */
   private checkTailsPending = false;
+  /** Redis restarted and not every open doc was resynced since. */
+  private resyncAll = false;
 
   constructor(
     private readonly store: RedisStore,
@@ -98,17 +100,20 @@ export class RedisRelayExtension implements CollabExtension {
    * and the store lost is written back (every instance does the same for its own docs), and reading
    * resumes from the store's position.
    */
-  private async resyncLostTails(): Promise<void> {
+  /** False when something could not be checked (Redis not answering yet): the caller tries again. */
+  private async resyncLostTails(): Promise<boolean> {
     // A new run id means Redis restarted; its seqs may have gone back and forward again by now, so
     // after a restart every open doc is resynced (cheap, and harmless when nothing was lost).
-    let restarted = false;
     try {
       const runId = await this.redisRunId();
-      restarted = this.runId !== null && runId !== this.runId;
+      // Kept until every open doc was resynced: a retry after a partial failure resyncs them all again.
+      if (this.runId !== null && runId !== this.runId) this.resyncAll = true;
       this.runId = runId;
     } catch {
-      // Not answering yet: the seq comparison below still catches a log that went backwards.
+      return false;
     }
+    const restarted = this.resyncAll;
+    let complete = true;
     for (const [articleId, relayed] of this.docs) {
       try {
         const storedSeq = await this.store.lastSeq(articleId);
@@ -117,9 +122,12 @@ export class RedisRelayExtension implements CollabExtension {
         await this.resync(articleId, relayed, storedSeq);
         this.tailResyncs++;
       } catch (error) {
-        this.log.error({ err: error, articleId }, 'resyncing a document after Redis lost its tail failed; trying again at the next reconnect');
+        complete = false;
+        this.log.warn({ err: (error as Error).message, articleId }, 'resyncing a document after a Redis restart failed; trying again');
       }
     }
+    if (complete) this.resyncAll = false;
+    return complete;
   }
 
   private async resync(articleId: string, relayed: RelayedDoc, storedSeq: number): Promise<void> {
@@ -171,7 +179,13 @@ export class RedisRelayExtension implements CollabExtension {
     while (!this.stopped) {
       if (this.checkTailsPending) {
         this.checkTailsPending = false;
-        await this.resyncLostTails();
+        // The store's own connection may come back a moment after the reader's: until every open
+        // doc was checked, check again (with back-off) before reading on.
+        if (!(await this.resyncLostTails())) {
+          this.checkTailsPending = true;
+          await new Promise((r) => setTimeout(r, reconnectDelay(retries++)));
+          continue;
+        }
       }
       if (this.docs.size === 0) {
         await new Promise<void>((resolve) => (this.wake = resolve));

@@ -37,6 +37,8 @@ export class SaveStatusExtension implements CollabExtension {
   }
 
   onConnect({ articleId, connection }: DocContext & { connection: CollabConnection }): void {
+    // Stock clients did not ask for the saved message: nothing to track for them.
+    if (!connection.customMessages) return;
     const doc = this.doc(articleId);
     doc.storageOk = this.current(articleId)?.storageOk ?? doc.storageOk;
     const tracked: Tracked = { connection, durable: 0, sentDurable: 0, sentOk: doc.storageOk, sentRefused: 0 };
