@@ -1,7 +1,6 @@
 import { ArticleId, Rooms } from '@copydesk/protocol';
-import { HttpError } from '../http/errors.ts';
 import type { AppContext } from '../context.ts';
-import { withAck, type RealtimeModule, type RealtimeServer, type RealtimeSocket } from './socket-server.ts';
+import { logUnexpected, withAck, type RealtimeModule, type RealtimeServer, type RealtimeSocket } from './socket-server.ts';
 
 /** The address a socket connected from (the first X-Forwarded-For hop when behind a trusted proxy). */
 function addressOf(socket: RealtimeSocket, trustProxy: boolean): string {
@@ -47,14 +46,7 @@ export function commentsRealtime(io: RealtimeServer, ctx: AppContext): RealtimeM
 
   /** withAck, plus a log line for errors that were not thrown on purpose. */
   const handle = <A extends unknown[], R extends object>(event: string, handler: (...args: A) => Promise<R>) =>
-    withAck(async (...args: A) => {
-      try {
-        return await handler(...args);
-      } catch (error) {
-        if (!(error instanceof HttpError)) log.error({ err: error, event }, 'socket handler failed');
-        throw error;
-      }
-    });
+    withAck(handler, logUnexpected(log, event));
 
   return {
     onConnection(socket) {

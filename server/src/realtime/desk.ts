@@ -3,7 +3,7 @@ import { HttpError } from '../http/errors.ts';
 import { can } from '../auth/permissions.ts';
 import type { AppContext } from '../context.ts';
 import type { PresenceCountExtension } from '../collab/extensions/presence-count.ts';
-import { withAck, type RealtimeModule, type RealtimeServer, type RealtimeSocket } from './socket-server.ts';
+import { logUnexpected, withAck, type RealtimeModule, type RealtimeServer, type RealtimeSocket } from './socket-server.ts';
 
 /** Desk feed and per-article editorial feed over Socket.IO. */
 export function deskRealtime(io: RealtimeServer, ctx: AppContext, presence: PresenceCountExtension): RealtimeModule {
@@ -27,7 +27,7 @@ export function deskRealtime(io: RealtimeServer, ctx: AppContext, presence: Pres
           const user = requireStaff(socket);
           await socket.join(Rooms.desk);
           return { articles: await ctx.articles.listReadable(user), presence: presence.counts() };
-        }),
+        }, logUnexpected(ctx.log, 'desk:subscribe')),
       );
       socket.on('desk:unsubscribe', () => void socket.leave(Rooms.desk));
       socket.on(
@@ -40,7 +40,7 @@ export function deskRealtime(io: RealtimeServer, ctx: AppContext, presence: Pres
           if (!can(user.role, 'open', article.status)) throw new HttpError(ErrorCode.forbidden, 'You may not follow this article');
           await socket.join(Rooms.article(id.data));
           return { article };
-        }),
+        }, logUnexpected(ctx.log, 'article:subscribe')),
       );
       socket.on('article:unsubscribe', (input) => {
         const id = ArticleId.safeParse(input?.articleId);

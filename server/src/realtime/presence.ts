@@ -3,7 +3,7 @@ import { HttpError } from '../http/errors.ts';
 import { can } from '../auth/permissions.ts';
 import type { AppContext } from '../context.ts';
 import type { PresenceBoard } from '../presence/board.ts';
-import { withAck, type RealtimeModule, type RealtimeServer, type RealtimeSocket } from './socket-server.ts';
+import { logUnexpected, withAck, type RealtimeModule, type RealtimeServer, type RealtimeSocket } from './socket-server.ts';
 
 /**
  * The presence board (leads) and one article's people list (its editors) over Socket.IO.
@@ -34,7 +34,7 @@ export function presenceRealtime(io: RealtimeServer, ctx: AppContext, board: Pre
           const snapshot = board.snapshot();
           await socket.join(Rooms.presenceBoard);
           return { snapshot };
-        }),
+        }, logUnexpected(ctx.log, 'presence:subscribe')),
       );
       socket.on('presence:unsubscribe', () => void socket.leave(Rooms.presenceBoard));
 
@@ -50,7 +50,7 @@ export function presenceRealtime(io: RealtimeServer, ctx: AppContext, board: Pre
           const presence = board.article(id.data);
           await socket.join(Rooms.presence(id.data));
           return { article: presence };
-        }),
+        }, logUnexpected(ctx.log, 'presence:watch')),
       );
       socket.on('presence:unwatch', (input) => {
         const id = ArticleId.safeParse(input?.articleId);

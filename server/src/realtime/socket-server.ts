@@ -1,6 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '@copydesk/protocol';
+import { ErrorCode, type ClientToServerEvents, type ServerToClientEvents } from '@copydesk/protocol';
+import { HttpError } from '../http/errors.ts';
+import type { Logger } from 'pino';
 import type { AppContext } from '../context.ts';
 import type { UserRecord } from '../storage/store.ts';
 
@@ -47,9 +49,19 @@ export function registerRealtimeModules(io: RealtimeServer, modules: RealtimeMod
   });
 }
 
-/** Wraps an ack-style handler: validates that `ack` is a function and turns thrown errors into ack errors. */
+/** The `onUnexpected` of withAck that logs the error with the event it came from. */
+export function logUnexpected(log: Logger, event: string): (error: unknown) => void {
+  return (error) => log.error({ err: error, event }, 'socket handler failed');
+}
+
+/**
+ * Wraps an ack-style handler: validates that `ack` is a function and turns thrown errors into ack
+ * errors. Only errors thrown on purpose (HttpError) reach the client with their code and message;
+ * anything else (a database constraint, a bug) is `internal_error`, and goes to `onUnexpected`.
+ */
 export function withAck<A extends unknown[], R extends object>(
   handler: (...args: A) => Promise<R>,
+  onUnexpected?: (error: unknown) => void,
 ): (...args: [...A, unknown]) => void {
   return (...args) => {
     const ack = args.at(-1);
@@ -57,8 +69,9 @@ export function withAck<A extends unknown[], R extends object>(
     handler(...(args.slice(0, -1) as A)).then(
       (result) => ack({ ok: true, ...result }),
       (error: unknown) => {
-        const e = error as { code?: string; message?: string };
-        ack({ ok: false, error: { code: e.code ?? 'internal_error', message: e.code ? (e.message ?? 'Error') : 'Something went wrong on our side' } });
+        if (error instanceof HttpError) return ack({ ok: false, error: { code: error.code, message: error.message } });
+        onUnexpected?.(error);
+        ack({ ok: false, error: { code: ErrorCode.internal, message: 'Something went wrong on our side' } });
       },
     );
   };
