@@ -1,4 +1,6 @@
 import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import type { Provenance } from './results.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +39,9 @@ export function machineInfo(): MachineInfo {
     '@hocuspocus/server',
     '@hocuspocus/provider',
     '@hocuspocus/extension-sqlite',
+    'hocuspocus4-server',
+    'hocuspocus4-provider',
+    'hocuspocus4-sqlite',
     'sqlite3',
     'better-sqlite3',
     'socket.io',
@@ -52,4 +57,16 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     versions: Object.fromEntries(names.map((n) => [n === 'y-websocket-server-ref' ? 'y-websocket (reference server, npm alias)' : n, pkgVersion(n)])),
   };
+}
+
+/** The commit the run started from, whether the tree had uncommitted changes, and the harness arguments. */
+export function currentProvenance(args: string[]): Provenance {
+  const git = (...gitArgs: string[]): string => {
+    try {
+      return execFileSync('git', gitArgs, { cwd: benchDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return '';
+    }
+  };
+  return { commit: git('rev-parse', 'HEAD') || 'unknown', dirty: git('status', '--porcelain') !== '', command: ['npm run bench --', ...args].join(' ') };
 }

@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
 import { makeConfig } from './config.ts';
-import { machineInfo } from './machine.ts';
 import { ALL_SERVERS, SUBJECT_ID } from './servers/index.ts';
 import type { BenchServer, ServerSpec } from './servers/types.ts';
 import { flatEdits, loadConcurrent, loadSequential, TRACE_ATTRIBUTION } from './traces.ts';
@@ -27,6 +26,8 @@ import { storage, storageBaseline } from './workloads/storage.ts';
 import { comments } from './workloads/comments.ts';
 import type { WorkloadContext, WorkloadResult } from './workloads/types.ts';
 import { writeReport } from './report/markdown.ts';
+import { writeReadmeParagraph } from './report/readme.ts';
+import { currentProvenance, machineInfo } from './machine.ts';
 
 // every y-websocket provider adds a process 'exit' listener
 process.setMaxListeners(0);
@@ -56,6 +57,8 @@ const { values: args } = parseArgs({
     servers: { type: 'string' },
     only: { type: 'string' },
     out: { type: 'string' },
+    /** Rewrite the README's benchmark paragraph from this results JSON (see report/readme.ts). */
+    readme: { type: 'string' },
     /** Regenerate latest.md + SVGs from an existing results JSON, without running anything. */
     from: { type: 'string' },
     /** Override the churn leak-check duration (seconds). */
@@ -96,25 +99,26 @@ function selectServers(): ServerSpec[] {
 
 async function main(): Promise<number> {
   if (args.from) {
+    // Re-render only: the report and charts are made again from the recorded runs; the results
+    // file itself is never written, and every recorded failure stays.
     const results = JSON.parse(readFileSync(args.from, 'utf8')) as BenchResults;
     results.summary = summarize(results.runs, results.subject);
-    // re-apply the failure classification to the recorded runs (server start failures stay)
-    const recorded = new Set(results.runs.flatMap((r) => (r.result.failures ?? []).map((f) => `[${r.server} rep ${r.rep}] ${f}`)));
-    results.failures = [
-      ...results.failures.filter((f) => !recorded.has(f)),
-      ...results.runs.flatMap((r) => (r.result.failures ?? []).filter((f) => isCorrectnessFailure(r.server, f, r.workload)).map((f) => `[${r.server} rep ${r.rep}] ${f}`)),
-    ];
     for (const r of results.runs) {
       const extra = unfinished(r.server, r.workload, r.result).filter((n) => !(results.notes[r.workload]?.[r.server] ?? []).includes(n));
       if (extra.length) ((results.notes[r.workload] ??= {})[r.server] ??= []).push(...extra);
     }
-    writeFileSync(args.from, JSON.stringify(results, null, 1) + '\n');
     const md = writeReport(results, dirname(args.from), basename(args.from));
     console.log(md.summary);
     return 0;
   }
+  if (args.readme) {
+    // The README's benchmark paragraph, generated from a results file (checked by readme.test.ts).
+    writeReadmeParagraph(args.readme);
+    return 0;
+  }
   const started = now();
   const date = new Date().toISOString();
+  const provenance = currentProvenance(process.argv.slice(2));
   log(`mode=${cfg.quick ? 'quick' : 'full'} reps=${cfg.reps}`);
   const paper = loadSequential('automerge-paper');
   const tpEdits = flatEdits(paper, cfg.throughputEdits);
@@ -193,6 +197,7 @@ async function main(): Promise<number> {
   const results: BenchResults = {
     date,
     mode: cfg.quick ? 'quick' : 'full',
+    provenance,
     durationS: Math.round((now() - started) / 100) / 10,
     config: cfg,
     machine: machineInfo(),

@@ -19,9 +19,20 @@ export interface SummaryCell {
   ratios: Record<string, number>;
 }
 
+/** Where a results file came from: written by the harness only, at this commit, by this command. */
+export interface Provenance {
+  commit: string;
+  /** Uncommitted changes in the tree when the run started (then `commit` does not describe the code that ran). */
+  dirty: boolean;
+  /** The harness's own arguments, as typed after `npm run bench --`. */
+  command: string;
+}
+
 export interface BenchResults {
   date: string;
   mode: 'quick' | 'full';
+  /** Absent in files written before provenance was recorded. */
+  provenance?: Provenance;
   durationS: number;
   config: BenchConfig;
   machine: MachineInfo;

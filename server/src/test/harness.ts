@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { COLLAB_CUSTOM_MESSAGES_PARAM, SESSION_COOKIE } from '@copydesk/protocol';
+import { COLLAB_CUSTOM_MESSAGES_PARAM, CollabMessageType, SESSION_COOKIE } from '@copydesk/protocol';
 import { parseEnv, type Env } from '../env.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import type { Store } from '../storage/store.ts';
@@ -110,6 +110,11 @@ export function connectClient(
     disableBc: true,
     ...(options.customMessages ? { params: { [COLLAB_CUSTOM_MESSAGES_PARAM]: '1' } } : {}),
   });
+  if (options.customMessages) {
+    // Known messages, not errors: a test that reads them installs its own handler.
+    provider.messageHandlers[CollabMessageType.status] = () => undefined;
+    provider.messageHandlers[CollabMessageType.saved] = () => undefined;
+  }
   const closes: number[] = [];
   provider.on('connection-close', (event) => {
     if (event) closes.push(event.code);
