@@ -69,6 +69,11 @@ export const TransitionRequest = z
   .object({
     to: ArticleStatus,
     note: z.string().trim().max(2000, 'note is at most 2,000 characters').optional(),
+    /**
+     * Publishing: the lead approves the current text in the same step. Without it, publishing text
+     * that changed since the approval is refused with `409 changed_since_approval`.
+     */
+    reapprove: z.boolean().optional(),
   })
   .strict();
 export type TransitionRequest = z.infer<typeof TransitionRequest>;
@@ -90,7 +95,7 @@ export type Correction = z.infer<typeof Correction>;
 
 // ---- Versions ----------------------------------------------------------------
 
-export const VersionCause = z.enum(['transition', 'publish', 'autosave', 'manual', 'restore']);
+export const VersionCause = z.enum(['transition', 'approval', 'publish', 'autosave', 'manual', 'restore']);
 export type VersionCause = z.infer<typeof VersionCause>;
 
 export const VersionSummary = z.object({
@@ -123,3 +128,19 @@ export const VersionDiffResponse = z.object({
   parts: z.array(DiffPart),
 });
 export type VersionDiffResponse = z.infer<typeof VersionDiffResponse>;
+
+/**
+ * The approval an article's current status rests on: the exact version the desk approved (a
+ * version of cause `approval`, taken when the article moved to `approved`, or at publish with
+ * `reapprove`). Null while the article is not approved or published.
+ */
+export const ArticleApproval = z.object({ versionId: z.string(), by: ArticlePerson.nullable(), at: z.string() });
+export type ArticleApproval = z.infer<typeof ArticleApproval>;
+
+/** `GET /api/articles/:id`: the article, its approval and whether its text changed since. */
+export const ArticleDetail = Article.extend({
+  approval: ArticleApproval.nullable(),
+  /** The headline, dek or body differs from the approved version. */
+  changedSinceApproval: z.boolean(),
+});
+export type ArticleDetail = z.infer<typeof ArticleDetail>;

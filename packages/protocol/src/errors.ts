@@ -10,6 +10,8 @@ export const ErrorCode = {
   rateLimited: 'rate_limited',
   forbiddenTransition: 'forbidden_transition',
   invalidTransition: 'invalid_transition',
+  /** Publishing text that changed after the desk approved it, without re-approving it. */
+  changedSinceApproval: 'changed_since_approval',
   unavailable: 'unavailable',
   internal: 'internal_error',
 } as const;
@@ -34,6 +36,7 @@ export const statusOfErrorCode: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   invalid_transition: 409,
+  changed_since_approval: 409,
   payload_too_large: 413,
   rate_limited: 429,
   internal_error: 500,

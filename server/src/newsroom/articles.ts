@@ -4,6 +4,8 @@ import { initArticleDoc, readDek, readHeadline, renderBodyHtml, renderBodyText, 
 import {
   ErrorCode,
   type Article,
+  type ArticleApproval,
+  type ArticleDetail,
   type ArticleStatus,
   type Section,
   type Transition,
@@ -147,12 +149,51 @@ export class ArticleService {
     return Promise.all(list.map(async ({ byUserId, ...t }) => ({ ...t, by: await this.people.person(byUserId) })));
   }
 
+  /**
+   * The article with the approval its status rests on and whether its text changed since: only
+   * an approved or published article has one (moving back to editing withdraws it).
+   */
+  async getDetail(id: string, user: UserRecord | null): Promise<ArticleDetail> {
+    const article = await this.getReadable(id, user);
+    const approval = await this.approval(article.id, article.status);
+    const changedSinceApproval = approval ? await this.changedSince(article.id, approval.versionId) : false;
+    return { ...article, approval, changedSinceApproval };
+  }
+
+  private async approval(id: string, status: ArticleStatus): Promise<ArticleApproval | null> {
+    if (status !== 'approved' && status !== 'published') return null;
+    // Newest first: the approval this status rests on is the latest one. (Before approvals had
+    // their own cause, the move to approved took a "transition" version labelled "Approved".)
+    const version = (await this.versions?.list(id))?.find((v) => v.cause === 'approval' || (v.cause === 'transition' && v.label === STATUS_LABELS.approved));
+    return version ? { versionId: version.id, by: version.author, at: version.createdAt } : null;
+  }
+
+  /** Does the headline, dek or body now differ from the version (as readers would see them)? */
+  private async changedSince(id: string, versionId: string): Promise<boolean> {
+    const approved = await this.store.versions.get(id, versionId);
+    if (!approved) return true;
+    return this.docs.withDoc(id, ({ doc }) => readHeadline(doc) !== approved.headline || readDek(doc) !== approved.dek || renderBodyHtml(doc) !== approved.html);
+  }
+
   /** Moves an article through the workflow: checks, records, versions, publishes, and re-applies live permissions. */
-  async transition(id: string, user: UserRecord, to: ArticleStatus, note: string | undefined): Promise<Article> {
+  async transition(id: string, user: UserRecord, to: ArticleStatus, note: string | undefined, options: { reapprove?: boolean } = {}): Promise<Article> {
     const record = await this.requireRecord(id);
     if (!can(user.role, 'read', record.status)) throw new HttpError(ErrorCode.notFound, 'No such article');
     const check = checkTransition(record.status, to, { role: user.role, isOwner: this.isOwner(record, user) }, note);
     if (!check.ok) throw new HttpError(check.code, check.message);
+
+    if (to === 'published') {
+      // The published text is always an approved one: unchanged since the approval, or approved now.
+      const approval = await this.approval(id, record.status);
+      const changed = !approval || (await this.changedSince(id, approval.versionId));
+      if (changed && !options.reapprove) {
+        throw new HttpError(
+          ErrorCode.changedSinceApproval,
+          approval ? 'The text changed since it was approved: review the changes and re-approve to publish' : 'This text was never approved: approve it to publish',
+        );
+      }
+      if (changed) await this.versions?.take(id, { cause: 'approval', label: 'Re-approved at publish', authorId: user.id });
+    }
 
     const now = new Date().toISOString();
     const patch: Partial<ArticleRecord> = { status: to, updatedAt: now };
@@ -165,7 +206,7 @@ export class ArticleService {
     await this.recordTransition({ id: randomUUID(), articleId: id, from: record.status, to, note: note?.trim() || null, byUserId: user.id, at: now });
     const updated = (await this.store.articles.update(id, patch))!;
     const label = record.status === 'published' && to === 'published' ? 'Correction published' : STATUS_LABELS[to];
-    await this.versions?.take(id, { cause: to === 'published' ? 'publish' : 'transition', label, authorId: user.id });
+    await this.versions?.take(id, { cause: to === 'published' ? 'publish' : to === 'approved' ? 'approval' : 'transition', label, authorId: user.id });
     this.applyLivePermissions(id, to);
     return this.announce(updated);
   }

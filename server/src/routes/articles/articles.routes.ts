@@ -26,7 +26,7 @@ export function articleRoutes({ articles, versions }: AppContext): Router {
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(await articles.getReadable(articleId(req.params.id), req.user ?? null));
+    res.json(await articles.getDetail(articleId(req.params.id), req.user ?? null));
   });
 
   router.patch('/:id', requireRole('writer', 'lead'), validateBody(UpdateArticleMetaRequest), async (req, res) => {
@@ -44,13 +44,14 @@ export function articleRoutes({ articles, versions }: AppContext): Router {
   });
 
   router.post('/:id/transitions', requireUser, validateBody(TransitionRequest), async (req, res) => {
-    const { to, note } = req.body as TransitionRequest;
-    res.json(await articles.transition(articleId(req.params.id), req.user!, to, note));
+    const { to, note, reapprove } = req.body as TransitionRequest;
+    res.json(await articles.transition(articleId(req.params.id), req.user!, to, note, { reapprove }));
   });
 
   /** Same as the transition to `published`: lead only. */
-  router.post('/:id/publish', requireUser, validateBody(z.object({ note: TransitionRequest.shape.note }).strict()), async (req, res) => {
-    res.json(await articles.transition(articleId(req.params.id), req.user!, 'published', (req.body as { note?: string }).note));
+  router.post('/:id/publish', requireUser, validateBody(z.object({ note: TransitionRequest.shape.note, reapprove: TransitionRequest.shape.reapprove }).strict()), async (req, res) => {
+    const { note, reapprove } = req.body as { note?: string; reapprove?: boolean };
+    res.json(await articles.transition(articleId(req.params.id), req.user!, 'published', note, { reapprove }));
   });
 
   // ---- versions ----

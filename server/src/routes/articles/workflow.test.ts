@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { getBody, getMetaText, readHeadline, renderBodyText, writeBody } from '@copydesk/article-doc';
-import type { Article } from '@copydesk/protocol';
+import type { ApiError, Article, ArticleDetail } from '@copydesk/protocol';
 import { connectClient, eventually, startTestServer, waitForSync, type TestClient, type TestServer } from '../../test/harness.ts';
 
 let server: TestServer;
@@ -170,8 +170,24 @@ describe('publishing and the reader page', () => {
     writeBody(editor.doc, [{ type: 'paragraph', text: 'Unpublished addition.' }]);
     await eventually(() => renderBodyText(server.collab.liveDoc(article.id)!.doc).includes('Unpublished addition.'), 5000, 'edit applied');
     expect(await (await server.request(`/news/${refreshed.slug}`)).text()).not.toContain('Unpublished addition.');
-    // …until a correction is published, which also shows its public note.
-    await moveOk(article.id, 'lead', 'published', 'An earlier version misnamed the council.');
+    // The text changed since it was approved: publishing it needs a re-approval in the same step…
+    const detail = (await (await server.request(`/api/articles/${article.id}`, { cookie: as('lead') })).json()) as ArticleDetail;
+    expect(detail.changedSinceApproval).toBe(true);
+    const refused = await move(article.id, 'lead', 'published', 'An earlier version misnamed the council.');
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as ApiError).error.code).toBe('changed_since_approval');
+    expect(await (await server.request(`/news/${refreshed.slug}`)).text()).not.toContain('Unpublished addition.');
+    // …then the correction is published, and shows its public note.
+    const reapproved = await server.request(`/api/articles/${article.id}/transitions`, {
+      method: 'POST',
+      cookie: as('lead'),
+      json: { to: 'published', note: 'An earlier version misnamed the council.', reapprove: true },
+    });
+    expect(reapproved.status).toBe(200);
+    const after = (await (await server.request(`/api/articles/${article.id}`, { cookie: as('lead') })).json()) as ArticleDetail;
+    expect(after.changedSinceApproval).toBe(false);
+    expect(after.approval).toMatchObject({ by: { displayName: 'Lena Desk' } });
+    expect(after.approval!.versionId).not.toBe(detail.approval!.versionId);
     const corrected = await (await server.request(`/news/${refreshed.slug}`)).text();
     expect(corrected).toContain('Unpublished addition.');
     expect(corrected).toContain('An earlier version misnamed the council.');
@@ -179,6 +195,33 @@ describe('publishing and the reader page', () => {
     const index = await (await server.request('/news')).text();
     expect(index).toContain(`/news/${refreshed.slug}`);
     expect((await server.request('/news/no-such-story')).status).toBe(404);
+  });
+
+  it('binds an approval to the exact version approved: unchanged text publishes, a change needs re-approval, editing withdraws it', async () => {
+    const article = await create('Approved as is');
+    const detailOf = async () => (await (await server.request(`/api/articles/${article.id}`, { cookie: as('lead') })).json()) as ArticleDetail;
+    for (const to of ['filed', 'editing']) await moveOk(article.id, 'lead', to);
+    expect((await detailOf()).approval).toBeNull();
+    await moveOk(article.id, 'lead', 'approved');
+    const approved = await detailOf();
+    expect(approved.approval).toMatchObject({ by: { displayName: 'Lena Desk' }, at: expect.any(String) });
+    expect(approved.changedSinceApproval).toBe(false);
+    // The approval is a version, with the approved text.
+    const version = await (await server.request(`/api/articles/${article.id}/versions/${approved.approval!.versionId}`, { cookie: as('lead') })).json();
+    expect(version).toMatchObject({ cause: 'approval', headline: 'Approved as is' });
+
+    // A lead's edit after approval shows on the article at once…
+    const editor = client(article.id, 'lead');
+    await waitForSync(editor);
+    writeBody(editor.doc, [{ type: 'paragraph', text: 'Added after sign-off.' }]);
+    await eventually(async () => (await detailOf()).changedSinceApproval, 5000, 'changed since approval');
+    // …and moving back to editing withdraws the approval; approving again binds the new text.
+    await moveOk(article.id, 'lead', 'editing');
+    expect((await detailOf()).approval).toBeNull();
+    await moveOk(article.id, 'lead', 'approved');
+    expect((await detailOf()).changedSinceApproval).toBe(false);
+    await moveOk(article.id, 'lead', 'published');
+    expect((await (await server.request(`/news/${(await detailOf()).slug}`)).text())).toContain('Added after sign-off.');
   });
 
   it('keeps slugs unique and stable once published', async () => {

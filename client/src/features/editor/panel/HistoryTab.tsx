@@ -4,6 +4,7 @@ import { api } from '../../../api/index.ts';
 
 const CAUSES: Record<VersionSummary['cause'], string> = {
   transition: 'Workflow',
+  approval: 'Approved',
   publish: 'Published',
   autosave: 'Autosave',
   manual: 'Saved',

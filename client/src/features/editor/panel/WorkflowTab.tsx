@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { Article, ArticleStatus } from '@copydesk/protocol';
-import { api } from '../../../api/index.ts';
+import { ErrorCode, type Article, type ArticleStatus } from '@copydesk/protocol';
+import { api, ApiClientError } from '../../../api/index.ts';
 import { StatusBadge } from '../../../components/StatusBadge.tsx';
 import { useTimeline } from '../useTimeline.ts';
 import { DANGEROUS, noteRequirement, transitionLabel } from './workflowLabels.ts';
@@ -12,17 +12,21 @@ export function WorkflowTab({ article }: { article: Article }) {
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** Publishing was refused because the text changed since approval: offer to re-approve it. */
+  const [changedSinceApproval, setChangedSinceApproval] = useState<{ to: ArticleStatus; note?: string } | null>(null);
 
   const requirement = pending ? noteRequirement(article.status, pending) : null;
 
-  const run = async (to: ArticleStatus, withNote?: string) => {
+  const run = async (to: ArticleStatus, withNote?: string, reapprove = false) => {
     setBusy(true);
     setError(null);
+    setChangedSinceApproval(null);
     try {
-      await api.transition(article.id, withNote?.trim() ? { to, note: withNote.trim() } : { to });
+      await api.transition(article.id, { to, ...(withNote?.trim() ? { note: withNote.trim() } : {}), ...(reapprove ? { reapprove: true } : {}) });
       setPending(null);
       setNote('');
     } catch (e) {
+      if (e instanceof ApiClientError && e.code === ErrorCode.changedSinceApproval) setChangedSinceApproval({ to, ...(withNote ? { note: withNote } : {}) });
       setError(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(false);
@@ -93,6 +97,16 @@ export function WorkflowTab({ article }: { article: Article }) {
         <p className="text-danger" role="alert">
           {error}
         </p>
+      )}
+      {changedSinceApproval && (
+        <div className="workflow__confirm-actions">
+          <button type="button" className="button button--primary" disabled={busy} onClick={() => void run(changedSinceApproval.to, changedSinceApproval.note, true)}>
+            Approve the current text and publish
+          </button>
+          <button type="button" className="button button--ghost" onClick={() => setChangedSinceApproval(null)}>
+            Cancel
+          </button>
+        </div>
       )}
 
       <h3 className="panel-heading">Timeline</h3>
