@@ -12,6 +12,7 @@ import type { EditorialService } from './newsroom/comments-editorial.ts';
 import type { TokenService } from './auth/tokens.ts';
 import type { OriginPolicy } from './http/origin.ts';
 import type { Metrics } from './metrics/metrics.ts';
+import type { LiveRights } from './auth/live-rights.ts';
 
 /** The services a request handler or realtime module may use; built once in server.ts. */
 export interface AppContext {
@@ -31,4 +32,6 @@ export interface AppContext {
   /** Reader comments and moderation; editorial comments and notifications. */
   comments: CommentService;
   editorial: EditorialService;
+  /** Call `rights.userChanged(userId)` after anything that changes what a person may do: their open connections follow, on every instance. */
+  rights: LiveRights;
 }

@@ -11,6 +11,7 @@ import type { Store } from './storage/store.ts';
 import { openConfiguredStore } from './storage/open-store.ts';
 import { SessionService } from './auth/sessions.ts';
 import { TokenService } from './auth/tokens.ts';
+import { LiveRights, LocalRightsChannel, RedisRightsChannel } from './auth/live-rights.ts';
 import { OriginPolicy, clientAddress } from './http/origin.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { MetricsExtension } from './collab/extensions/metrics.ts';
@@ -31,11 +32,12 @@ import type { RedisStore } from './storage/redis/redis-store.ts';
 import { useRedisAdapter } from './realtime/redis-adapter.ts';
 import { RedisPresenceStore } from './storage/redis/presence-store.ts';
 import { VersionService } from './newsroom/versions.ts';
+import { PublishScheduler } from './newsroom/publish-scheduler.ts';
 import { People } from './newsroom/people.ts';
 import { CommentService } from './newsroom/comments.ts';
 import { EditorialService } from './newsroom/comments-editorial.ts';
 import { commentsRealtime } from './realtime/comments.ts';
-import { createRealtimeServer, registerRealtimeModules, type RealtimeServer } from './realtime/socket-server.ts';
+import { createRealtimeServer, recheckSocketsOf, registerRealtimeModules, type RealtimeServer } from './realtime/socket-server.ts';
 import { deskRealtime } from './realtime/desk.ts';
 import { presenceRealtime } from './realtime/presence.ts';
 import { createPresence } from './presence/index.ts';
@@ -138,7 +140,9 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
     windowSeconds: env.COMMENT_RATE_WINDOW_S,
   }, (err, articleId) => log.warn({ err, articleId }, 'counting visible comments failed; the next change announces the count again'));
   const editorial = new EditorialService(store, people, comments.events);
-  const ctx: AppContext = { env, log, store, sessions, tokens, origins, metrics, articles, events, versions, people, presenceBoard: livePresence.board, comments, editorial };
+  const rights = new LiveRights(redis ? new RedisRightsChannel(redis, log) : new LocalRightsChannel(), log);
+  const scheduler = new PublishScheduler(store.schedules, articles, log, { owner: env.INSTANCE_ID, pollMs: env.SCHEDULE_POLL_MS });
+  const ctx: AppContext = { env, log, store, sessions, tokens, origins, metrics, articles, events, versions, people, presenceBoard: livePresence.board, comments, editorial, rights };
 
   if (env.SEED_DEMO) {
     // Several instances may start at once on an empty Redis: one seeds, the others wait and find users.
@@ -148,11 +152,14 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
   await relay?.start();
   const permissionsRelay = redis ? new LivePermissionsRelay(redis, events, () => collab, log) : null;
   await permissionsRelay?.start();
+  rights.hold(() => collab);
+  await rights.start();
 
   const http = createServer(createApp(ctx));
   answerClientErrorsWithJson(http);
   collab.attach(http);
   const io = createRealtimeServer(http, ctx);
+  rights.hold(() => ({ recheckUser: (userId) => recheckSocketsOf(io, ctx, userId) }));
   // Last 'upgrade' listener: a WebSocket upgrade on any other path gets an answer instead of an
   // open socket nobody owns (engine.io is told not to destroy them, for the sake of /collab).
   http.on('upgrade', (request: IncomingMessage, socket: Duplex) => {
@@ -168,18 +175,21 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
     http.listen(env.PORT, env.HOST, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
+  scheduler.start();
   log.info({ port, store: store.kind, ...(redis ? { instance: env.INSTANCE_ID, redisPrefix: env.REDIS_PREFIX } : { dataDir: env.DATA_DIR }) }, 'copydesk listening');
 
   let closing: Promise<void> | null = null;
   const close = (closeCode?: number) =>
     (closing ??= (async () => {
       http.close();
+      await scheduler.stop();
       await collab.close(closeCode);
       await livePresence.close();
       io.disconnectSockets(true);
       await io.close().catch(() => undefined);
       http.closeAllConnections();
       await permissionsRelay?.stop();
+      await rights.stop();
       await store.close();
     })());
 

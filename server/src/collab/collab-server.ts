@@ -61,11 +61,14 @@ class Connection implements CollabConnection {
     /** The upgraded TCP (or TLS) socket under `socket`: corked while a burst of frames is written. */
     private readonly raw: Duplex,
     readonly articleId: string,
-    readonly user: AuthResult['user'],
+    /** Replaced when the person's rights are re-checked (a role change). */
+    public user: AuthResult['user'],
     readonly address: string,
     public readOnly: boolean,
     public readOnlyReason: string | null,
     readonly customMessages: boolean,
+    /** The upgrade request: its credentials are re-checked when the person's rights change. */
+    readonly request: IncomingMessage,
   ) {}
 
   /**
@@ -261,6 +264,30 @@ export class CollabServer {
     if (conn.customMessages) conn.send(encodeStatus({ readOnly, reason }));
   }
 
+  /**
+   * Re-runs `authenticate` for every open connection of `userId` with the credentials it opened
+   * with (after a logout, a password or role change, a revoked token): a refusal closes it with
+   * its code (4401, 4403), otherwise it turns read-only or back with a status message.
+   */
+  async recheckUser(userId: string): Promise<void> {
+    const conns: Connection[] = [];
+    for (const live of this.docs.values()) for (const conn of live.connections) if (conn.user.id === userId) conns.push(conn);
+    await Promise.all(
+      conns.map(async (conn) => {
+        let auth: AuthResult;
+        try {
+          auth = await this.options.authenticate(conn.request, conn.articleId);
+        } catch (error) {
+          if (error instanceof CollabRejection) return conn.socket.close(error.code, error.message);
+          this.options.log.error({ err: error, articleId: conn.articleId }, 're-checking a collab connection failed; closing it');
+          return conn.socket.close(CloseCode.internalError, 'internal error');
+        }
+        conn.user = auth.user;
+        this.setReadOnly(conn, auth.readOnly, auth.readOnlyReason);
+      }),
+    );
+  }
+
   private async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, rawId: string): Promise<void> {
     socket.on('error', () => socket.destroy());
     const reject = (code: number, reason: string) =>
@@ -375,7 +402,7 @@ export class CollabServer {
 
   private accept(live: LiveDoc, socket: WebSocket, raw: Duplex, request: IncomingMessage, auth: AuthResult, address: string): void {
     const customMessages = URL.parse(request.url ?? '/', 'http://localhost')?.searchParams.get(COLLAB_CUSTOM_MESSAGES_PARAM) === '1';
-    const conn = new Connection(socket, raw, live.articleId, auth.user, address, auth.readOnly, auth.readOnlyReason, customMessages);
+    const conn = new Connection(socket, raw, live.articleId, auth.user, address, auth.readOnly, auth.readOnlyReason, customMessages, request);
     live.connections.add(conn);
     const log = this.options.log.child({ articleId: live.articleId, connection: conn.id, userId: auth.user.id });
     log.debug('collab connection opened');

@@ -33,14 +33,34 @@ export function createRealtimeServer(httpServer: HttpServer, ctx: AppContext): R
   });
   io.use(async (socket, next) => {
     try {
-      const apiToken = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      socket.data.user = typeof apiToken === 'string' ? await ctx.tokens.resolve(apiToken) : await ctx.sessions.resolveHeaders(socket.handshake.headers);
+      socket.data.user = await resolveHandshake(ctx, socket.handshake);
       next();
     } catch (error) {
       next(error as Error);
     }
   });
   return io;
+}
+
+function resolveHandshake(ctx: AppContext, handshake: RealtimeSocket['handshake']): Promise<UserRecord | null> {
+  const apiToken = (handshake.auth as { token?: unknown } | undefined)?.token;
+  return typeof apiToken === 'string' ? ctx.tokens.resolve(apiToken) : ctx.sessions.resolveHeaders(handshake.headers);
+}
+
+/**
+ * Re-resolves the handshake credentials of this instance's sockets of `userId` (see LiveRights):
+ * a socket whose session or token no longer resolves, or whose role changed, is disconnected (its
+ * rooms were joined with the old rights); the client signs in again or reconnects with the new ones.
+ */
+export async function recheckSocketsOf(io: RealtimeServer, ctx: AppContext, userId: string): Promise<void> {
+  const sockets = [...io.of('/').sockets.values()].filter((socket) => socket.data.user?.id === userId);
+  await Promise.all(
+    sockets.map(async (socket) => {
+      const user = await resolveHandshake(ctx, socket.handshake).catch(() => null);
+      if (!user || user.role !== socket.data.user?.role) socket.disconnect(true);
+      else socket.data.user = user;
+    }),
+  );
 }
 
 export function registerRealtimeModules(io: RealtimeServer, modules: RealtimeModule[]): void {

@@ -8,7 +8,7 @@ import { requireUser } from '../../auth/middleware.ts';
 import { toPublicUser } from '../../auth/sessions.ts';
 import type { AppContext } from '../../context.ts';
 
-export function authRoutes({ store, sessions, env }: AppContext): Router {
+export function authRoutes({ store, sessions, env, rights }: AppContext): Router {
   const router = Router();
   const perIp = new RateLimiterMemory({ points: env.LOGIN_RATE_PER_IP, duration: env.LOGIN_RATE_WINDOW_S });
   const perUsername = new RateLimiterMemory({ points: env.LOGIN_RATE_PER_USERNAME, duration: env.LOGIN_RATE_WINDOW_S });
@@ -38,6 +38,8 @@ export function authRoutes({ store, sessions, env }: AppContext): Router {
 
   router.post('/logout', async (req, res) => {
     if (req.sessionToken) await sessions.destroy(req.sessionToken);
+    // The ended session's open editors and sockets close too, on every instance.
+    if (req.user && !req.viaToken) await rights.userChanged(req.user.id);
     res.clearCookie(SESSION_COOKIE, { ...cookieOptions(req.secure), maxAge: undefined });
     res.status(204).end();
   });
@@ -45,7 +47,7 @@ export function authRoutes({ store, sessions, env }: AppContext): Router {
   return router;
 }
 
-export function meRoutes({ store, sessions, env }: AppContext): Router {
+export function meRoutes({ store, sessions, env, rights }: AppContext): Router {
   const router = Router();
   const perUser = new RateLimiterMemory({ points: env.LOGIN_RATE_PER_USERNAME, duration: env.LOGIN_RATE_WINDOW_S });
   router.get('/', requireUser, (req, res) => {
@@ -64,6 +66,7 @@ export function meRoutes({ store, sessions, env }: AppContext): Router {
       if (!(await verifyPassword(currentPassword, user.passwordHash))) throw new HttpError(ErrorCode.invalidCredentials, 'The current password is wrong');
       await store.users.setPasswordHash(user.id, await hashPassword(newPassword));
       await store.sessions.deleteForUser(user.id);
+      await rights.userChanged(user.id);
       const token = await sessions.create(user.id);
       res.cookie(SESSION_COOKIE, token, sessionCookieOptions(req.secure, env.SESSION_IDLE_MS));
       res.status(204).end();

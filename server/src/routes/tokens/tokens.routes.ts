@@ -7,7 +7,7 @@ import type { AppContext } from '../../context.ts';
 import { HttpError } from '../../http/errors.ts';
 
 /** API tokens: create (shown once), list, revoke. Managing tokens needs a real session, not a token. */
-export function tokenRoutes({ tokens }: AppContext): Router {
+export function tokenRoutes({ tokens, rights }: AppContext): Router {
   const router = Router();
   router.use(requireUser, (req, _res, next) => {
     if (req.viaToken) return next(new HttpError('forbidden', 'Tokens cannot manage tokens; sign in'));
@@ -22,6 +22,8 @@ export function tokenRoutes({ tokens }: AppContext): Router {
   });
   router.delete('/:id', async (req, res) => {
     await tokens.revoke(req.user!, parseParam(z.string().uuid(), req.params.id, 'token'));
+    // Connections opened with the token close at once, on every instance.
+    await rights.userChanged(req.user!.id);
     res.status(204).end();
   });
   return router;

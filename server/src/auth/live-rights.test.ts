@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { createClient } from 'redis';
+import { CloseCode } from '@copydesk/protocol';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { connectClient, cookieWebSocket, eventually, startTestServer, waitForSync, type TestClient, type TestServer } from '../test/harness.ts';
+import { startRedisServer, type RedisServer } from '../cluster/processes.ts';
+
+/**
+ * Rights follow the person onto open connections: a logout, a password change or a revoked token
+ * closes that person's /collab connections (4401) and Socket.IO sockets within 2 s, on every instance.
+ */
+const cleanup: Array<() => unknown> = [];
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()!();
+});
+
+async function createArticle(server: TestServer, cookie: string): Promise<string> {
+  const res = await server.request('/api/articles', { method: 'POST', cookie, json: { headline: `Rights ${randomUUID()}` } });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** A stock WebsocketProvider, by session cookie or by API token (`?token=`, as bots connect). */
+function editor(server: TestServer, articleId: string, credential: { cookie?: string; token?: string }): TestClient {
+  let c: TestClient;
+  if (credential.token) {
+    const doc = new Y.Doc();
+    const provider = new WebsocketProvider(server.wsUrl, articleId, doc, {
+      WebSocketPolyfill: cookieWebSocket(undefined) as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      maxBackoffTime: 300,
+      params: { token: credential.token },
+    });
+    const closes: number[] = [];
+    provider.on('connection-close', (event) => event && closes.push(event.code));
+    c = { doc, provider, closes, destroy: () => (provider.destroy(), doc.destroy()) };
+  } else c = connectClient(server.wsUrl, articleId, credential.cookie);
+  cleanup.push(() => c.destroy());
+  return c;
+}
+
+function socketOf(server: TestServer, cookie: string): Promise<Socket> {
+  const socket = ioClient(server.url, { extraHeaders: { cookie }, transports: ['websocket'], reconnection: false });
+  cleanup.push(() => socket.disconnect());
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+const within2s = (check: () => boolean, what: string) => eventually(check, 2_000, what);
+
+describe('rights follow the person (one instance, SQLite)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('logout closes that session\'s editors with 4401 and its Socket.IO sockets; another session of the same person stays', async () => {
+    const [ended, kept] = [await server.login('alice'), await server.login('alice')];
+    const articleId = await createArticle(server, kept);
+    const gone = editor(server, articleId, { cookie: ended });
+    const stays = editor(server, articleId, { cookie: kept });
+    await Promise.all([waitForSync(gone), waitForSync(stays)]);
+    const goneSocket = await socketOf(server, ended);
+    const keptSocket = await socketOf(server, kept);
+    let disconnectReason = '';
+    goneSocket.on('disconnect', (reason) => (disconnectReason = reason));
+
+    expect((await server.request('/api/auth/logout', { method: 'POST', cookie: ended })).status).toBe(204);
+    await within2s(() => gone.closes.includes(CloseCode.unauthenticated), 'the ended session\'s editor to close with 4401');
+    await within2s(() => disconnectReason === 'io server disconnect', 'the ended session\'s socket to be disconnected');
+    expect(stays.closes).toEqual([]);
+    expect(keptSocket.connected).toBe(true);
+  });
+
+  it('a password change closes every editor and socket of that person', async () => {
+    const [a, b] = [await server.login('bob'), await server.login('bob')];
+    const articleId = await createArticle(server, a);
+    const first = editor(server, articleId, { cookie: a });
+    const second = editor(server, articleId, { cookie: b });
+    await Promise.all([waitForSync(first), waitForSync(second)]);
+    const socket = await socketOf(server, b);
+    let disconnected = false;
+    socket.on('disconnect', () => (disconnected = true));
+
+    const res = await server.request('/api/me/password', { method: 'POST', cookie: a, json: { currentPassword: 'copydesk', newPassword: 'a much newer password' } });
+    expect(res.status).toBe(204);
+    await within2s(() => first.closes.includes(CloseCode.unauthenticated) && second.closes.includes(CloseCode.unauthenticated), 'both editors to close with 4401');
+    await within2s(() => disconnected, 'the socket to be disconnected');
+    await server.request('/api/me/password', { method: 'POST', cookie: await server.login('bob', 'a much newer password'), json: { currentPassword: 'a much newer password', newPassword: 'copydesk' } });
+  });
+
+  it('revoking an API token closes the /collab connections opened with it', async () => {
+    const lead = await server.login('lead');
+    const created = await server.request('/api/tokens', { method: 'POST', cookie: lead, json: { name: 'bot', role: 'writer' } });
+    expect(created.status).toBe(201);
+    const { id, token } = (await created.json()) as { id: string; token: string };
+    const articleId = await createArticle(server, lead);
+    const bot = editor(server, articleId, { token });
+    const human = editor(server, articleId, { cookie: lead });
+    await Promise.all([waitForSync(bot), waitForSync(human)]);
+
+    expect((await server.request(`/api/tokens/${id}`, { method: 'DELETE', cookie: lead })).status).toBe(204);
+    await within2s(() => bot.closes.includes(CloseCode.unauthenticated), 'the token\'s editor to close with 4401');
+    expect(human.closes).toEqual([]);
+  });
+});
+
+describe('rights follow the person across instances (Redis)', () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    await redis?.destroy();
+  });
+
+  it('a logout on one instance closes the session\'s editor and socket on the other, also after the other\'s reader lost its Redis connection', async () => {
+    const prefix = `rights-${randomUUID()}:`;
+    const [a, b] = [
+      await startTestServer({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, INSTANCE_ID: 'a' }),
+      await startTestServer({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, INSTANCE_ID: 'b' }),
+    ];
+    cleanup.push(() => a.stop(), () => b.stop());
+    const first = await a.login('alice');
+    const articleId = await createArticle(a, first);
+    const onB = editor(b, articleId, { cookie: first });
+    await waitForSync(onB);
+    const socketOnB = await socketOf(b, first);
+    let disconnected = false;
+    socketOnB.on('disconnect', () => (disconnected = true));
+
+    // Every rights reader loses its connection; the change is made while they reconnect.
+    const admin = createClient({ url: redis.url });
+    await admin.connect();
+    cleanup.push(() => admin.quit());
+    await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']).catch(() => undefined);
+    await eventually(async () => (await a.request('/healthz')).status === 200, 5_000, 'instance a to reach Redis again');
+    expect((await a.request('/api/auth/logout', { method: 'POST', cookie: first })).status).toBe(204);
+    await eventually(() => onB.closes.includes(CloseCode.unauthenticated), 5_000, 'the editor on instance b to close with 4401');
+    await eventually(() => disconnected, 5_000, 'the socket on instance b to be disconnected');
+
+    // And within 2 s once connected.
+    const second = await a.login('alice');
+    const again = editor(b, articleId, { cookie: second });
+    await waitForSync(again);
+    expect((await a.request('/api/auth/logout', { method: 'POST', cookie: second })).status).toBe(204);
+    await within2s(() => again.closes.includes(CloseCode.unauthenticated), 'the editor on instance b to close with 4401');
+  });
+});
