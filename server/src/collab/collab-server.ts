@@ -537,10 +537,19 @@ export class CollabServer {
       let owner: Connection | null = null;
       for (const other of live.connections) if (other !== conn && other.awarenessIds.has(id)) owner = other;
       if (!owner) {
-        // The first thing a socket announces, held by no socket here, unchanged: its own state as
-        // another instance relayed it before that instance died and the client moved here. The
-        // awareness does not change (same clock), so claim it explicitly.
-        if (!changes && !removal && live.awareness.states.has(id)) unowned.push(id);
+        // Held by no socket here but present: a state relayed from another instance. Only the
+        // person it belongs to (stamped with their identity where it was announced) may change or
+        // claim it: a client that moved here from that instance.
+        const relayed = live.awareness.states.get(id) as { user?: { id?: unknown } } | undefined;
+        if (relayed === undefined) continue; // a new state (or one already gone): this socket's own
+        if (relayed.user?.id !== conn.user.id) {
+          if (changes) return null;
+          continue;
+        }
+        // The first thing a socket announces, unchanged: its own state as another instance relayed
+        // it before that instance died and the client moved here. The awareness does not change
+        // (same clock), so claim it explicitly.
+        if (!changes && !removal) unowned.push(id);
         continue;
       }
       if (owner.user.id !== conn.user.id) {
