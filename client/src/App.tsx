@@ -1,8 +1,9 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { AuthProvider } from './features/auth/AuthContext.tsx';
 import { LoginPage } from './features/auth/LoginPage.tsx';
 import { RequireAuth } from './features/auth/RequireAuth.tsx';
+import { useCurrentUser } from './features/auth/AuthContext.tsx';
 import { DeskPage } from './features/desk/DeskPage.tsx';
 import { ErrorPage } from './components/ErrorPage.tsx';
 import { FullPageMessage } from './components/FullPageMessage.tsx';
@@ -20,6 +21,16 @@ function PageNotFound() {
   );
 }
 
+/** Readers never see the staff desk: their home is the public news pages (served by the server). */
+function Home() {
+  const user = useCurrentUser();
+  const reader = user.role === 'reader';
+  useEffect(() => {
+    if (reader) window.location.replace('/news');
+  }, [reader]);
+  return reader ? <FullPageMessage busy>Opening the news…</FullPageMessage> : <DeskPage />;
+}
+
 export function App() {
   return (
     <BrowserRouter>
@@ -27,7 +38,7 @@ export function App() {
         <Routes>
           <Route path="/login" element={<LoginPage />} />
           <Route element={<RequireAuth />}>
-            <Route path="/" element={<DeskPage />} />
+            <Route path="/" element={<Home />} />
             <Route
               path="/board"
               element={

@@ -56,6 +56,8 @@ export const EnvSchema = z.object({
   DOC_IDLE_UNLOAD_MS: z.coerce.number().int().min(0).default(30_000),
   /** Take an "Autosave" version this often while an article is being edited. */
   VERSION_INTERVAL_MS: z.coerce.number().int().min(1000).default(10 * 60 * 1000),
+  /** How often each instance looks for scheduled articles that fell due. */
+  SCHEDULE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   /** Public base URL for Open Graph links on reader pages (e.g. https://news.example.com). */
   PUBLIC_URL: z.url().optional(),
   /**

@@ -5,6 +5,7 @@ const LABELS: Record<ArticleStatus, string> = {
   filed: 'Filed',
   editing: 'Editing',
   approved: 'Approved',
+  scheduled: 'Scheduled',
   published: 'Published',
   spiked: 'Spiked',
   killed: 'Killed',

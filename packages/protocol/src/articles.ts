@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const ArticleStatus = z.enum(['draft', 'filed', 'editing', 'approved', 'published', 'spiked', 'killed']);
+/** `scheduled`: approved and due to be published by the server at `scheduledFor`. */
+export const ArticleStatus = z.enum(['draft', 'filed', 'editing', 'approved', 'scheduled', 'published', 'spiked', 'killed']);
 export type ArticleStatus = z.infer<typeof ArticleStatus>;
 
 export const SECTIONS = ['News', 'Politics', 'Business', 'Culture', 'Sport', 'Opinion'] as const;
@@ -37,6 +38,8 @@ export const Article = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   publishedAt: z.string().nullable(),
+  /** When a `scheduled` article will be published (absent otherwise). */
+  scheduledFor: z.string().optional(),
 });
 export type Article = z.infer<typeof Article>;
 
@@ -77,6 +80,20 @@ export const TransitionRequest = z
   })
   .strict();
 export type TransitionRequest = z.infer<typeof TransitionRequest>;
+
+/**
+ * `POST /api/articles/:id/schedule` (leads): an approved article becomes `scheduled`, and the
+ * server publishes its approved version at `publishAt` exactly once. `DELETE` on the same path
+ * moves it back to `approved`.
+ */
+export const ScheduleRequest = z
+  .object({
+    publishAt: z.iso.datetime({ offset: true, error: 'publishAt must be an ISO date-time' }),
+    /** As on a transition: approve the current text in the same step if it changed since approval. */
+    reapprove: z.boolean().optional(),
+  })
+  .strict();
+export type ScheduleRequest = z.infer<typeof ScheduleRequest>;
 
 export const Transition = z.object({
   id: z.string(),

@@ -117,7 +117,7 @@ describe('ArticleId', () => {
 
 describe('ArticleStatus', () => {
   it('has exactly the workflow states', () => {
-    expect(ArticleStatus.options).toEqual(['draft', 'filed', 'editing', 'approved', 'published', 'spiked', 'killed']);
+    expect(ArticleStatus.options).toEqual(['draft', 'filed', 'editing', 'approved', 'scheduled', 'published', 'spiked', 'killed']);
   });
 
   it('rejects unknown or differently-cased statuses', () => {

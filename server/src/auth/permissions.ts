@@ -8,7 +8,7 @@ export type ArticleAction = 'read' | 'open' | 'edit' | 'create';
 
 const PUBLIC_STATUSES: ReadonlySet<ArticleStatus> = new Set(['published']);
 /** Once approved or published, writers' connections turn read-only; leads can always edit. */
-const LOCKED_FOR_WRITERS: ReadonlySet<ArticleStatus> = new Set(['approved', 'published', 'killed', 'spiked']);
+const LOCKED_FOR_WRITERS: ReadonlySet<ArticleStatus> = new Set(['approved', 'scheduled', 'published', 'killed', 'spiked']);
 
 export function can(role: Role | null, action: ArticleAction, status: ArticleStatus): boolean {
   switch (action) {

@@ -12,7 +12,7 @@ import {
   type UpdateArticleMetaRequest,
 } from '@copydesk/protocol';
 import { HttpError } from '../http/errors.ts';
-import type { ArticleRecord, PublishedRecord, Store, TransitionRecord, UserRecord } from '../storage/store.ts';
+import type { ArticleRecord, PublishedRecord, ScheduleRecord, Store, TransitionRecord, UserRecord } from '../storage/store.ts';
 import type { NewsroomEvents } from './events.ts';
 import { can, readOnlyReason } from '../auth/permissions.ts';
 import { checkTransition } from './workflow.ts';
@@ -28,6 +28,7 @@ const STATUS_LABELS: Record<ArticleStatus, string> = {
   filed: 'Filed',
   editing: 'Taken for editing',
   approved: 'Approved',
+  scheduled: 'Scheduled',
   published: 'Published',
   spiked: 'Spiked',
   killed: 'Killed',
@@ -57,7 +58,12 @@ export class ArticleService {
 
   async toArticle(record: ArticleRecord): Promise<Article> {
     const { byline, assignees, ...rest } = record;
-    return { ...rest, byline: await this.people.people(byline), assignees: await this.people.people(assignees) };
+    const article: Article = { ...rest, byline: await this.people.people(byline), assignees: await this.people.people(assignees) };
+    if (record.status === 'scheduled') {
+      const schedule = await this.store.schedules.get(record.id);
+      if (schedule) article.scheduledFor = schedule.publishAt;
+    }
+    return article;
   }
 
   async create(author: UserRecord, content: ArticleContent & { section?: Section }): Promise<Article> {
@@ -161,7 +167,7 @@ export class ArticleService {
   }
 
   private async approval(id: string, status: ArticleStatus): Promise<ArticleApproval | null> {
-    if (status !== 'approved' && status !== 'published') return null;
+    if (status !== 'approved' && status !== 'scheduled' && status !== 'published') return null;
     // Newest first: the approval this status rests on is the latest one. (Before approvals had
     // their own cause, the move to approved took a "transition" version labelled "Approved".)
     const version = (await this.versions?.list(id))?.find((v) => v.cause === 'approval' || (v.cause === 'transition' && v.label === STATUS_LABELS.approved));
@@ -176,13 +182,22 @@ export class ArticleService {
   }
 
   /** Moves an article through the workflow: checks, records, versions, publishes, and re-applies live permissions. */
-  async transition(id: string, user: UserRecord, to: ArticleStatus, note: string | undefined, options: { reapprove?: boolean } = {}): Promise<Article> {
+  async transition(
+    id: string,
+    user: UserRecord,
+    to: ArticleStatus,
+    note: string | undefined,
+    options: { reapprove?: boolean; publishAt?: string } = {},
+  ): Promise<Article> {
     const record = await this.requireRecord(id);
     if (!can(user.role, 'read', record.status)) throw new HttpError(ErrorCode.notFound, 'No such article');
     const check = checkTransition(record.status, to, { role: user.role, isOwner: this.isOwner(record, user) }, note);
     if (!check.ok) throw new HttpError(check.code, check.message);
 
-    if (to === 'published') {
+    if (to === 'scheduled' && options.publishAt === undefined) {
+      throw new HttpError(ErrorCode.invalidRequest, 'Schedule with POST /api/articles/:id/schedule and a publishAt time');
+    }
+    if (to === 'published' || to === 'scheduled') {
       // The published text is always an approved one: unchanged since the approval, or approved now.
       const approval = await this.approval(id, record.status);
       const changed = !approval || (await this.changedSince(id, approval.versionId));
@@ -197,6 +212,12 @@ export class ArticleService {
 
     const now = new Date().toISOString();
     const patch: Partial<ArticleRecord> = { status: to, updatedAt: now };
+    if (to === 'scheduled') {
+      const approval = (await this.approval(id, 'approved'))!;
+      await this.store.schedules.put({ articleId: id, publishAt: options.publishAt!, byUserId: user.id, versionId: approval.versionId });
+      note = `For ${options.publishAt}`;
+    }
+    if (record.status === 'scheduled') await this.store.schedules.delete(id);
     if (to === 'published') {
       await this.publish(record, note, now);
       patch.publishedAt = record.publishedAt ?? now;
@@ -240,6 +261,46 @@ export class ArticleService {
       html: renderBodyHtml(doc),
       text: renderBodyText(doc),
     }));
+    await this.putPage(record, note, now, rendered);
+  }
+
+  /** Schedules an approved article's approved version for `publishAt` (leads; a time in the future). */
+  async schedule(id: string, user: UserRecord, publishAt: string, reapprove = false): Promise<Article> {
+    if (Date.parse(publishAt) <= Date.now()) throw new HttpError(ErrorCode.invalidRequest, 'publishAt: must be in the future');
+    return this.transition(id, user, 'scheduled', undefined, { publishAt: new Date(publishAt).toISOString(), reapprove });
+  }
+
+  /** Takes a scheduled article back to approved; nothing is published. */
+  async unschedule(id: string, user: UserRecord): Promise<Article> {
+    const record = await this.requireRecord(id);
+    if (record.status !== 'scheduled') throw new HttpError(ErrorCode.invalidTransition, 'This article is not scheduled');
+    return this.transition(id, user, 'approved', undefined);
+  }
+
+  /**
+   * The scheduler's publish: the approved version the schedule names, exactly as approved (later
+   * edits to the working copy stay unpublished), recorded as the lead who scheduled it. The caller
+   * holds the schedule's claim; an article that is no longer scheduled only loses its schedule.
+   */
+  async publishScheduled(schedule: ScheduleRecord): Promise<boolean> {
+    const record = await this.store.articles.get(schedule.articleId);
+    if (!record || record.status !== 'scheduled') {
+      await this.store.schedules.delete(schedule.articleId);
+      return false;
+    }
+    const version = await this.store.versions.get(record.id, schedule.versionId);
+    if (!version) throw new Error(`approved version ${schedule.versionId} of ${record.id} is missing`);
+    const now = new Date().toISOString();
+    await this.putPage(record, undefined, now, { headline: version.headline.trim() || record.headline, dek: version.dek.trim(), html: version.html, text: version.text });
+    await this.recordTransition({ id: randomUUID(), articleId: record.id, from: 'scheduled', to: 'published', note: 'Published as scheduled', byUserId: schedule.byUserId, at: now });
+    const updated = (await this.store.articles.update(record.id, { status: 'published', updatedAt: now, publishedAt: record.publishedAt ?? now }))!;
+    await this.store.schedules.delete(record.id);
+    this.applyLivePermissions(record.id, 'published');
+    await this.announce(updated);
+    return true;
+  }
+
+  private async putPage(record: ArticleRecord, note: string | undefined, now: string, rendered: { headline: string; dek: string; html: string; text: string }): Promise<void> {
     const previous = await this.store.published.get(record.id);
     const corrections = previous?.corrections ?? [];
     if (record.status === 'published' && note?.trim()) corrections.push({ note: note.trim(), at: now });

@@ -17,6 +17,10 @@ const EXPECTED_ALLOWED: Array<[string, string, 'lead' | 'owner-or-lead']> = [
   ['approved', 'published', 'lead'],
   ['approved', 'editing', 'lead'],
   ['approved', 'spiked', 'lead'],
+  ['approved', 'scheduled', 'lead'],
+  ['scheduled', 'published', 'lead'],
+  ['scheduled', 'approved', 'lead'],
+  ['scheduled', 'spiked', 'lead'],
   ['published', 'published', 'lead'],
   ['published', 'killed', 'lead'],
   ['published', 'editing', 'lead'],
@@ -59,6 +63,7 @@ describe('workflow state machine', () => {
   it('offers the UI only the moves the actor may make', () => {
     expect(availableTransitions('draft', { role: 'writer', isOwner: true })).toEqual(['filed']);
     expect(availableTransitions('draft', { role: 'writer', isOwner: false })).toEqual([]);
-    expect(availableTransitions('approved', { role: 'lead', isOwner: false }).sort()).toEqual(['editing', 'published', 'spiked']);
+    expect(availableTransitions('approved', { role: 'lead', isOwner: false }).sort()).toEqual(['editing', 'published', 'scheduled', 'spiked']);
+    expect(availableTransitions('scheduled', { role: 'writer', isOwner: true })).toEqual([]);
   });
 });

@@ -17,7 +17,9 @@ export const WORKFLOW: Record<ArticleStatus, Partial<Record<ArticleStatus, Rule>
   draft: { filed: { who: 'owner-or-lead' }, spiked: { who: 'lead' } },
   filed: { draft: { who: 'owner-or-lead' }, editing: { who: 'lead' }, spiked: { who: 'lead' } },
   editing: { approved: { who: 'lead' }, draft: { who: 'lead' }, spiked: { who: 'lead' } },
-  approved: { published: { who: 'lead' }, editing: { who: 'lead' }, spiked: { who: 'lead' } },
+  approved: { published: { who: 'lead' }, scheduled: { who: 'lead' }, editing: { who: 'lead' }, spiked: { who: 'lead' } },
+  // Published by the server at the scheduled time (as the lead who scheduled it), or by hand.
+  scheduled: { published: { who: 'lead' }, approved: { who: 'lead' }, spiked: { who: 'lead' } },
   published: {
     published: { who: 'lead', noteRequired: 'A correction needs a public note' },
     killed: { who: 'lead', noteRequired: 'Killing a published article needs a reason' },

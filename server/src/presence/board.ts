@@ -266,7 +266,7 @@ export function mergePerson(entries: PresenceEntry[]): PresencePerson {
   return {
     userId: latest.userId,
     displayName: latest.displayName,
-    color: colorForUser(latest.userId),
+    color: latest.color ?? colorForUser(latest.userId),
     state,
     section: latest.section,
     since,

@@ -9,6 +9,8 @@ export interface PresenceEntry {
   articleId: string;
   userId: string;
   displayName: string;
+  /** Caret and avatar colour the server gave this person in this article (ArticleColors). */
+  color?: string;
   /** Open /collab connections of this person on this article, on this instance. */
   tabs: number;
   state: PresenceState;

@@ -1,4 +1,5 @@
 import type * as Y from 'yjs';
+import { ArticleColors } from './colors.ts';
 import { AWARENESS_PRESENCE_FIELD, type PresencePart, type PresenceSection, type PresenceState } from '@copydesk/protocol';
 import { resolveSection } from './sections.ts';
 import type { PresenceEntry, PresenceStore } from './store.ts';
@@ -60,6 +61,8 @@ const PARTS: ReadonlySet<string> = new Set(['headline', 'dek', 'body']);
  */
 export class PresenceTracker {
   private readonly articles = new Map<string, TrackedArticle>();
+  /** Distinct caret/avatar colours per article, given when a person joins. */
+  readonly colors = new ArticleColors();
   /** Sessions of people whose last tab closed recently: `articleId \0 userId` → session and when they left. */
   private readonly recent = new Map<string, { session: Session; leftAt: number }>();
   private readonly dirty = new Set<string>();
@@ -91,6 +94,7 @@ export class PresenceTracker {
     }
     article.doc = doc;
     const userId = connection.user.id;
+    this.colors.assign(articleId, userId, [...article.tabs.values()].map((t) => t.userId));
     article.tabs.set(connection.id, { userId, lastActiveAt: now, away: false, declared: null, cursorHead: null, fingerprint: null });
     let session = article.sessions.get(userId);
     if (!session) {
@@ -240,6 +244,7 @@ export class PresenceTracker {
       articleId,
       userId,
       displayName: session.displayName,
+      color: this.colors.get(articleId, userId),
       tabs: tabs.length,
       state: this.stateOf(tabs, session, now),
       section,
@@ -281,6 +286,7 @@ function sameEntry(a: PresenceEntry | undefined, b: PresenceEntry): boolean {
   return (
     a !== undefined &&
     a.displayName === b.displayName &&
+    a.color === b.color &&
     a.tabs === b.tabs &&
     a.state === b.state &&
     sameSection(a.section, b.section) &&

@@ -8,7 +8,7 @@ import { closeCodeOf, connectClient, eventually, rawSocket, startTestServer, wai
  * Expectations are written out by hand here, not derived from auth/permissions.ts.
  */
 type Who = 'anonymous' | 'rita' | 'alice' | 'lead';
-const STATUSES: ArticleStatus[] = ['draft', 'filed', 'editing', 'approved', 'published', 'spiked', 'killed'];
+const STATUSES: ArticleStatus[] = ['draft', 'filed', 'editing', 'approved', 'scheduled', 'published', 'spiked', 'killed'];
 const WHO: Who[] = ['anonymous', 'rita', 'alice', 'lead'];
 
 /** REST read: staff read everything; readers and the public only published stories. */

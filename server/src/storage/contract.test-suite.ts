@@ -214,6 +214,37 @@ export function storageContract(name: string, open: () => Promise<{ store: Store
       await store.close();
     });
 
+    it('keeps one schedule per article and lets exactly one caller claim a due one until its claim expires', async () => {
+      const { store } = await open();
+      await store.users.create(user(1));
+      for (const id of ['s1', 's2']) await store.articles.create(article(id, new Date(2026, 0, 1).toISOString()));
+      const at = (ms: number) => new Date(ms).toISOString();
+      const t0 = Date.parse('2026-12-03T10:00:00.000Z');
+      await store.schedules.put({ articleId: 's1', publishAt: at(t0 + 60_000), byUserId: 'user-1', versionId: 'v1' });
+      await store.schedules.put({ articleId: 's2', publishAt: at(t0 + 1_000), byUserId: 'user-1', versionId: 'v2' });
+      expect(await store.schedules.get('s1')).toEqual({ articleId: 's1', publishAt: at(t0 + 60_000), byUserId: 'user-1', versionId: 'v1' });
+      expect(await store.schedules.due(t0)).toEqual([]);
+      expect((await store.schedules.due(t0 + 60_000)).map((s) => s.articleId)).toEqual(['s2', 's1']);
+
+      // Not due yet: nobody can claim it. Due: one claim wins, a second one loses while it lives.
+      expect(await store.schedules.claim('s1', 'A', t0, t0 + 30_000)).toBe(false);
+      const now = t0 + 2_000;
+      const claims = await Promise.all(['A', 'B', 'C'].map((owner) => store.schedules.claim('s2', owner, now, now + 30_000)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect((await store.schedules.due(now)).map((s) => s.articleId)).toEqual([]);
+      // The winner crashed: after its lease the schedule is due and claimable again.
+      expect((await store.schedules.due(now + 31_000)).map((s) => s.articleId)).toEqual(['s2']);
+      expect(await store.schedules.claim('s2', 'B', now + 31_000, now + 61_000)).toBe(true);
+
+      // Rescheduling drops the claim; deleting removes it.
+      await store.schedules.put({ articleId: 's2', publishAt: at(t0 + 5_000), byUserId: 'user-1', versionId: 'v3' });
+      expect((await store.schedules.due(t0 + 6_000)).map((s) => s.versionId)).toEqual(['v3']);
+      await store.schedules.delete('s2');
+      expect(await store.schedules.get('s2')).toBeNull();
+      expect(await store.schedules.due(t0 + 120_000)).toEqual([expect.objectContaining({ articleId: 's1' })]);
+      await store.close();
+    });
+
     it('answers ping while open', async () => {
       const { store } = await open();
       expect(await store.ping()).toBe(true);

@@ -173,6 +173,32 @@ export interface DocStore {
 }
 
 /** The storage interface every driver (SQLite embedded, Redis) implements. */
+/** A scheduled publication (status `scheduled`): one per article. */
+export interface ScheduleRecord {
+  articleId: string;
+  /** ISO time. */
+  publishAt: string;
+  byUserId: string;
+  /** The approval version to publish. */
+  versionId: string;
+}
+
+/**
+ * Scheduled publications. `claim` is how several instances (or a restarted one) publish each
+ * schedule exactly once: one caller gets it for a lease; a claim that was not completed expires and
+ * the schedule is claimed again.
+ */
+export interface ScheduleStore {
+  /** Creates or replaces the article's schedule (and drops any claim on it). */
+  put(record: ScheduleRecord): Promise<void>;
+  get(articleId: string): Promise<ScheduleRecord | null>;
+  delete(articleId: string): Promise<void>;
+  /** Schedules due at `now` (ms) that nobody holds a live claim on, soonest first. */
+  due(now: number): Promise<ScheduleRecord[]>;
+  /** Claims a due schedule for `owner` until `until` (ms); true for exactly one caller while the claim lives. */
+  claim(articleId: string, owner: string, now: number, until: number): Promise<boolean>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'redis';
   readonly users: UserStore;
@@ -188,6 +214,7 @@ export interface Store {
   readonly moderation: ModerationStore;
   readonly editorial: EditorialCommentStore;
   readonly notifications: NotificationStore;
+  readonly schedules: ScheduleStore;
   /** Cheap liveness check for /healthz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

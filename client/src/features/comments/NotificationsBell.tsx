@@ -49,7 +49,23 @@ export function useNotifications() {
     }
   }, []);
 
-  return { items, unread, markRead };
+  /** The panel was opened: everything in it is seen. The badge clears at once; the list keeps its unread highlight until it closes. */
+  const markSeen = useCallback(async () => {
+    setUnread(0);
+    try {
+      setUnread(await commentsApi.markRead());
+    } catch {
+      // The badge corrects itself on the next live count or reconnect.
+    }
+  }, []);
+
+  /** Drops the unread highlight of the items already marked read on the server. */
+  const settle = useCallback(() => {
+    const at = new Date().toISOString();
+    setItems((current) => current?.map((n) => (n.readAt ? n : { ...n, readAt: at })) ?? null);
+  }, []);
+
+  return { items, unread, markRead, markSeen, settle };
 }
 
 /** The bell for staff (readers are never mentioned: editorial comments are staff-only). */
@@ -59,8 +75,14 @@ export function StaffNotifications() {
 }
 
 export function NotificationsBell() {
-  const { items, unread, markRead } = useNotifications();
+  const { items, unread, markRead, markSeen, settle } = useNotifications();
   const [open, setOpen] = useState(false);
+
+  // Opening the bell is seeing the notifications: mark them read, on the server too.
+  useEffect(() => {
+    if (open && unread > 0) void markSeen();
+  }, [open, unread, markSeen]);
+  useEffect(() => (open ? settle : undefined), [open, settle]);
   const now = useNow(30_000);
   const ref = useRef<HTMLDivElement>(null);
   const listId = useId();

@@ -47,7 +47,13 @@ export function DeskPage() {
               Desk
             </h1>
             <p className="desk__subtitle">
-              {desk.articles === null ? 'Today’s stories' : `${count} ${count === 1 ? 'story' : 'stories'}`}
+              <span data-testid="story-count">
+                {desk.articles === null
+                  ? 'Today’s stories'
+                  : visible.length === count
+                    ? `${count} ${count === 1 ? 'story' : 'stories'}`
+                    : `${visible.length} of ${count} ${count === 1 ? 'story' : 'stories'}`}
+              </span>
               {desk.live && (
                 <span className="feed-live" data-testid="desk-live" title="The list updates by itself">
                   <span className="dot dot--live" aria-hidden="true" /> Live

@@ -5,6 +5,7 @@ import { EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import Link from '@tiptap/extension-link';
 import { BODY, DEK, HEADLINE, getMetaText, wordCount } from '@copydesk/article-doc';
 import { useYText } from '../../collab/useYText.ts';
 import { useAutoGrow } from '../../lib/autoGrow.ts';
@@ -74,13 +75,16 @@ export function ArticleEditor({ doc, provider, me, readOnly, onHeadline, showAut
           // A trailing empty paragraph that every client appends on its own duplicates under Yjs.
           trailingNode: false,
           heading: { levels: [2, 3] },
-          link: {
-            openOnClick: false,
-            autolink: true,
-            defaultProtocol: 'https',
-            isAllowedUri: (url) => isSafeLink(url),
-            HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: null },
-          },
+          link: false,
+        }),
+        // Tiptap makes the link mark inclusive when autolink is on: text typed right after a link
+        // would join it. Links end where they end, as in every word processor.
+        Link.extend({ inclusive: () => false }).configure({
+          openOnClick: false,
+          autolink: true,
+          defaultProtocol: 'https',
+          isAllowedUri: (url) => isSafeLink(url),
+          HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: null },
         }),
         Collaboration.configure({ document: doc, field: BODY }),
         CollaborationCaret.configure({ provider, user: me }),
@@ -90,6 +94,9 @@ export function ArticleEditor({ doc, provider, me, readOnly, onHeadline, showAut
       editable: !readOnly,
       shouldRerenderOnTransaction: false,
       editorProps: {
+        // Keep the caret clear of the sticky top bar and the fixed word-count footer when typing scrolls the page.
+        scrollThreshold: { top: 80, bottom: 72, left: 0, right: 0 },
+        scrollMargin: { top: 96, bottom: 88, left: 0, right: 0 },
         attributes: {
           id: 'article-body',
           class: 'body-editor',

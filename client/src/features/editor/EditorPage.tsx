@@ -33,7 +33,9 @@ function EditorSession({ articleId }: { articleId: string }) {
   const [showAuthors, setShowAuthors] = useAuthorColours();
   const [headline, setHeadline] = useState<string | null>(null);
 
-  const me = useMemo<AwarenessUser>(() => ({ id: user.id, name: user.displayName, color: colorForUser(user.id) }), [user.id, user.displayName]);
+  // The server gives each person a colour of their own in this article (no two alike); until it says, the usual one.
+  const myColor = presence.article?.people.find((p) => p.userId === user.id)?.color ?? colorForUser(user.id);
+  const me = useMemo<AwarenessUser>(() => ({ id: user.id, name: user.displayName, color: myColor }), [user.id, user.displayName, myColor]);
 
   // The socket's verdict wins; the REST lookup answers earlier for the common refusals.
   const access: Access =

@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useEditorState, type Editor } from '@tiptap/react';
-import { isSafeLink } from './links.ts';
+import { LinkPopover } from './LinkPopover.tsx';
 
 interface ButtonSpec {
   label: string;
@@ -34,12 +34,7 @@ const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigat
 const mod = isMac ? '⌘' : 'Ctrl+';
 
 export function Toolbar({ editor, readOnly }: { editor: Editor; readOnly: boolean }) {
-  const [linkError, setLinkError] = useState<string | null>(null);
-  useEffect(() => {
-    if (!linkError) return;
-    const timer = window.setTimeout(() => setLinkError(null), 6000);
-    return () => window.clearTimeout(timer);
-  }, [linkError]);
+  const [linkOpen, setLinkOpen] = useState(false);
   const s = useEditorState({
     editor,
     selector: ({ editor: e }) => ({
@@ -56,28 +51,18 @@ export function Toolbar({ editor, readOnly }: { editor: Editor; readOnly: boolea
     }),
   });
 
-  function setLink() {
-    setLinkError(null);
-    const previous = (editor.getAttributes('link').href as string | undefined) ?? '';
-    const input = window.prompt('Link address (http, https or mailto)', previous || 'https://');
-    if (input === null) return;
-    const url = input.trim();
-    if (url === '' || url === 'https://') {
-      editor.chain().focus().extendMarkRange('link').unsetLink().run();
-      return;
-    }
-    if (!isSafeLink(url)) {
-      setLinkError('Links must start with http://, https:// or mailto:');
-      editor.commands.focus();
-      return;
-    }
-    if (editor.state.selection.empty && !editor.isActive('link')) {
-      // Nothing selected: insert the address itself as the link text.
-      editor.chain().focus().insertContent({ type: 'text', text: url, marks: [{ type: 'link', attrs: { href: url } }] }).run();
-      return;
-    }
-    editor.chain().focus().extendMarkRange('link').setLink({ href: url }).run();
-  }
+  // Ctrl/⌘+K opens the link popover, as in every editor.
+  useEffect(() => {
+    const dom = editor.view.dom;
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'k' && editor.isEditable) {
+        e.preventDefault();
+        setLinkOpen(true);
+      }
+    };
+    dom.addEventListener('keydown', onKey);
+    return () => dom.removeEventListener('keydown', onKey);
+  }, [editor]);
 
   const off = readOnly;
   const groups: ButtonSpec[][] = [
@@ -93,7 +78,7 @@ export function Toolbar({ editor, readOnly }: { editor: Editor; readOnly: boolea
       { label: 'Bullet list', icon: <BulletIcon />, active: s.bullet, disabled: off, run: () => editor.chain().focus().toggleBulletList().run() },
       { label: 'Numbered list', icon: <NumberedIcon />, active: s.ordered, disabled: off, run: () => editor.chain().focus().toggleOrderedList().run() },
       { label: 'Quote', icon: <QuoteIcon />, active: s.quote, disabled: off, run: () => editor.chain().focus().toggleBlockquote().run() },
-      { label: 'Link', icon: <LinkIcon />, active: s.link, disabled: off, run: setLink },
+      { label: 'Link', shortcut: `${mod}K`, icon: <LinkIcon />, active: s.link, disabled: off, run: () => setLinkOpen(true) },
     ],
     [
       { label: 'Undo', shortcut: `${mod}Z`, icon: <UndoIcon />, disabled: off || !s.canUndo, run: () => editor.chain().focus().undo().run() },
@@ -112,11 +97,7 @@ export function Toolbar({ editor, readOnly }: { editor: Editor; readOnly: boolea
           </div>
         ))}
       </div>
-      {linkError && (
-        <p className="toolbar__error" role="alert">
-          {linkError}
-        </p>
-      )}
+      {linkOpen && !readOnly && <LinkPopover editor={editor} onClose={() => setLinkOpen(false)} />}
     </div>
   );
 }

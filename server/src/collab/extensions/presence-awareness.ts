@@ -20,7 +20,7 @@ export class PresenceAwarenessExtension implements CollabExtension {
   onAwareness({ articleId, awareness, connection, added, updated }: DocContext & { connection: CollabConnection | null; added: number[]; updated: number[] }): void {
     if (!connection) return; // removals by the server (closed socket, timed-out state) change nobody's place
     const states = awareness.getStates();
-    const identity = identityOf(connection);
+    const identity = identityOf(connection, this.tracker.colors.get(articleId, connection.user.id));
     for (const ids of [added, updated]) {
       for (const id of ids) {
         const state = states.get(id);
@@ -46,11 +46,11 @@ export class PresenceAwarenessExtension implements CollabExtension {
 
 const identities = new WeakMap<CollabConnection, AwarenessIdentity>();
 
-/** The identity a connection's awareness states carry: always the session's user. */
-export function identityOf(connection: CollabConnection): AwarenessIdentity {
+/** The identity a connection's awareness states carry: always the session's user, in the colour the server gave them in this article. */
+export function identityOf(connection: CollabConnection, color: string = colorForUser(connection.user.id)): AwarenessIdentity {
   let identity = identities.get(connection);
   if (!identity) {
-    identity = { id: connection.user.id, name: connection.user.displayName, color: colorForUser(connection.user.id) };
+    identity = { id: connection.user.id, name: connection.user.displayName, color };
     identities.set(connection, identity);
   }
   return identity;

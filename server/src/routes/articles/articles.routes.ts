@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ArticleId, CreateArticleRequest, ErrorCode, SaveVersionRequest, TransitionRequest, UpdateArticleMetaRequest } from '@copydesk/protocol';
+import { ArticleId, CreateArticleRequest, ErrorCode, SaveVersionRequest, ScheduleRequest, TransitionRequest, UpdateArticleMetaRequest } from '@copydesk/protocol';
 import { HttpError } from '../../http/errors.ts';
 import { parseParam, validateBody } from '../../http/validate.ts';
 import { requireRole, requireUser } from '../../auth/middleware.ts';
@@ -52,6 +52,15 @@ export function articleRoutes({ articles, versions }: AppContext): Router {
   router.post('/:id/publish', requireUser, validateBody(z.object({ note: TransitionRequest.shape.note, reapprove: TransitionRequest.shape.reapprove }).strict()), async (req, res) => {
     const { note, reapprove } = req.body as { note?: string; reapprove?: boolean };
     res.json(await articles.transition(articleId(req.params.id), req.user!, 'published', note, { reapprove }));
+  });
+
+  router.post('/:id/schedule', requireUser, validateBody(ScheduleRequest), async (req, res) => {
+    const { publishAt, reapprove } = req.body as ScheduleRequest;
+    res.json(await articles.schedule(articleId(req.params.id), req.user!, publishAt, reapprove));
+  });
+
+  router.delete('/:id/schedule', requireUser, async (req, res) => {
+    res.json(await articles.unschedule(articleId(req.params.id), req.user!));
   });
 
   // ---- versions ----

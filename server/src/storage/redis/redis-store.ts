@@ -17,6 +17,7 @@ import { binary, connectOrThrow, createRedisConnection, type RedisConnection } f
 import { RedisKeys } from './keys.ts';
 import * as scripts from './scripts.ts';
 import { redisCommentStores } from './comments.ts';
+import { redisScheduleStore } from './schedules.ts';
 
 export interface RedisStoreOptions {
   url: string;
@@ -161,6 +162,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<RedisS
   const store: RedisStore = {
     kind: 'redis',
     ...redisCommentStores(client, options.prefix),
+    schedules: redisScheduleStore(client, options.prefix),
     keys,
     instanceId,
     originTag,

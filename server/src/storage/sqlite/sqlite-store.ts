@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ArticleRecord, PublishedRecord, SessionRecord, TokenRecord, StoredDoc, Store, TransitionRecord, UserRecord, VersionRecord, VersionSummaryRecord } from '../store.ts';
 import { SQLITE_SCHEMA } from './schema.ts';
 import { sqliteCommentStores } from './comments.ts';
+import { sqliteScheduleStore } from './schedules.ts';
 
 /** Opens the embedded store: a file `copydesk.db` in `dataDir` (WAL), or in memory for ':memory:'. */
 export function openSqliteStore(dataDir: string | ':memory:'): Store {
@@ -100,6 +101,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
   return {
     kind: 'sqlite',
     ...sqliteCommentStores(db),
+    schedules: sqliteScheduleStore(db),
     users: {
       async create(user) {
         q.insertUser.run(user);

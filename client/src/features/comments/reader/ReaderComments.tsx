@@ -188,7 +188,7 @@ function ThreadItem({ thread, user, now, comments }: { thread: Thread; user: Pub
   );
 }
 
-type Mode = { kind: 'view' } | { kind: 'edit' } | { kind: 'confirm-delete' } | { kind: 'report' } | { kind: 'reported' } | { kind: 'to-desk' } | { kind: 'sent' };
+type Mode = { kind: 'view' } | { kind: 'edit' } | { kind: 'confirm-delete' } | { kind: 'confirm-remove' } | { kind: 'report' } | { kind: 'reported' } | { kind: 'to-desk' } | { kind: 'sent' };
 
 function CommentCard({
   comment,
@@ -293,11 +293,24 @@ function CommentCard({
               <button type="button" className="rc__action" onClick={() => setMode({ kind: 'to-desk' })}>
                 Send to desk
               </button>
-              <button type="button" className="rc__action rc__action--danger" disabled={busy} onClick={() => void run(() => commentsApi.reject(comment.id), { kind: 'view' })}>
+              <button type="button" className="rc__action rc__action--danger" disabled={busy} onClick={() => setMode({ kind: 'confirm-remove' })}>
                 Remove
               </button>
             </>
           )}
+        </div>
+      )}
+      {mode.kind === 'confirm-remove' && (
+        <div className="rc__confirm" role="group" aria-label="Confirm removal">
+          <span>
+            Remove {comment.author.displayName}’s comment from the page? Readers will no longer see it.
+          </span>
+          <button type="button" className="rc__button rc__button--danger" disabled={busy} autoFocus onClick={() => void run(() => commentsApi.reject(comment.id), { kind: 'view' })}>
+            Remove
+          </button>
+          <button type="button" className="rc__button rc__button--quiet" onClick={() => setMode({ kind: 'view' })}>
+            Cancel
+          </button>
         </div>
       )}
       {mode.kind === 'confirm-delete' && (

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ErrorCode, type Article, type ArticleStatus } from '@copydesk/protocol';
 import { api, ApiClientError } from '../../../api/index.ts';
 import { StatusBadge } from '../../../components/StatusBadge.tsx';
+import { ConfirmDialog } from '../../../components/ConfirmDialog.tsx';
 import { useTimeline } from '../useTimeline.ts';
 import { DANGEROUS, noteRequirement, transitionLabel } from './workflowLabels.ts';
 
@@ -13,6 +14,8 @@ export function WorkflowTab({ article }: { article: Article }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   /** Publishing was refused because the text changed since approval: offer to re-approve it. */
+  /** Publishing waits for a yes in a dialog: it puts the story in front of readers. */
+  const [confirmPublish, setConfirmPublish] = useState(false);
   const [changedSinceApproval, setChangedSinceApproval] = useState<{ to: ArticleStatus; note?: string } | null>(null);
 
   const requirement = pending ? noteRequirement(article.status, pending) : null;
@@ -34,7 +37,9 @@ export function WorkflowTab({ article }: { article: Article }) {
   };
 
   const choose = (to: ArticleStatus) => {
-    if (noteRequirement(article.status, to) || DANGEROUS.has(to)) {
+    if (to === 'published' && article.status !== 'published') {
+      setConfirmPublish(true);
+    } else if (noteRequirement(article.status, to) || DANGEROUS.has(to)) {
       setPending(to);
       setNote('');
     } else {
@@ -70,6 +75,23 @@ export function WorkflowTab({ article }: { article: Article }) {
       ) : (
         <p className="muted">There is nothing you can move this article to right now.</p>
       )}
+
+      <ConfirmDialog
+        open={confirmPublish}
+        title="Publish this story?"
+        confirmLabel="Publish now"
+        busy={busy}
+        onCancel={() => setConfirmPublish(false)}
+        onConfirm={() => {
+          setConfirmPublish(false);
+          void run('published');
+        }}
+      >
+        <p>
+          “{article.headline || 'Untitled'}” goes live on the public site{article.slug ? ` at /news/${article.slug}` : ''}. Readers see it at once.
+        </p>
+        <p>Later edits reach readers only when the story is published again.</p>
+      </ConfirmDialog>
 
       {pending && (
         <form

@@ -9,8 +9,9 @@ export function transitionLabel(from: ArticleStatus, to: ArticleStatus): string 
     draft: 'Back to draft',
     filed: 'File to the desk',
     editing: 'Take for editing',
-    approved: 'Approve',
-    published: 'Publish',
+    approved: from === 'scheduled' ? 'Cancel the schedule' : 'Approve',
+    scheduled: 'Schedule…',
+    published: from === 'scheduled' ? 'Publish now' : 'Publish',
     spiked: 'Spike',
     killed: 'Kill',
   };
