@@ -22,6 +22,7 @@ test('alice files, the lead approves and publishes, alice goes read-only at once
   await expect(alice.headline()).toHaveAttribute('readonly', '');
 
   await lead.page.getByRole('button', { name: 'Publish' }).click();
+  await lead.page.getByRole('dialog', { name: 'Publish this story?' }).getByRole('button', { name: 'Publish now' }).click();
   await expect(lead.page.getByRole('link', { name: /View on site/ })).toBeVisible();
   await expect(alice.page.getByTestId('read-only-banner')).toContainText('published');
 
