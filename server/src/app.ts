@@ -22,7 +22,8 @@ import { newsAssetRoutes, newsRoutes } from './routes/news/news.routes.ts';
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  if (ctx.env.TRUST_PROXY) app.set('trust proxy', true);
+  // A hop count, never `true` (which would take the client's own leftmost X-Forwarded-For entry).
+  if (ctx.env.TRUST_PROXY > 0) app.set('trust proxy', ctx.env.TRUST_PROXY);
 
   app.use(
     pinoHttp({

@@ -13,6 +13,7 @@ import type { TokenService } from './auth/tokens.ts';
 import type { OriginPolicy } from './http/origin.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import type { LiveRights } from './auth/live-rights.ts';
+import type { LimiterFactory } from './http/limiters.ts';
 
 /** The services a request handler or realtime module may use; built once in server.ts. */
 export interface AppContext {
@@ -34,4 +35,6 @@ export interface AppContext {
   editorial: EditorialService;
   /** Call `rights.userChanged(userId)` after anything that changes what a person may do: their open connections follow, on every instance. */
   rights: LiveRights;
+  /** Every rate limiter: in memory on one instance, shared in Redis across instances. */
+  limiters: LimiterFactory;
 }

@@ -88,8 +88,22 @@ export const EnvSchema = z.object({
   /** Reader comments one IP address may post per COMMENT_RATE_WINDOW_S (several people behind one address). */
   COMMENT_RATE_PER_IP: z.coerce.number().int().min(1).default(30),
   COMMENT_RATE_WINDOW_S: z.coerce.number().int().min(1).default(30),
-  /** Trust X-Forwarded-* from a reverse proxy (and mark cookies Secure over HTTPS). */
-  TRUST_PROXY: bool.default(false),
+  /**
+   * How many reverse proxies in front of us to trust, as a hop count: `true` is one (the shipped
+   * nginx), `false` or `0` none, a number that many. The client address is the X-Forwarded-For
+   * entry that many hops from our socket (entries a client wrote itself further left are ignored);
+   * X-Forwarded-Proto marks cookies Secure over HTTPS.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => {
+      const named = { true: 1, yes: 1, on: 1, false: 0, no: 0, off: 0 }[v.toLowerCase()];
+      if (named !== undefined) return named;
+      if (/^\d{1,2}$/.test(v)) return Number(v);
+      ctx.addIssue({ code: 'custom', message: 'TRUST_PROXY must be true, false or a number of proxy hops' });
+      return z.NEVER;
+    }),
   /** Grace period for graceful shutdown before sockets are cut. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 });

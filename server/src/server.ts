@@ -13,6 +13,7 @@ import { SessionService } from './auth/sessions.ts';
 import { TokenService } from './auth/tokens.ts';
 import { LiveRights, LocalRightsChannel, RedisRightsChannel } from './auth/live-rights.ts';
 import { OriginPolicy, clientAddress } from './http/origin.ts';
+import { limiterFactory } from './http/limiters.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { MetricsExtension } from './collab/extensions/metrics.ts';
 import { ArticleService } from './newsroom/articles.ts';
@@ -134,7 +135,9 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
   });
   versions = new VersionService(store, collab, people);
   articles.attach(collab, versions);
+  const limiters = limiterFactory(store);
   const comments = new CommentService(store, people, {
+    limiters,
     perUser: env.COMMENT_RATE_PER_USER,
     perIp: env.COMMENT_RATE_PER_IP,
     windowSeconds: env.COMMENT_RATE_WINDOW_S,
@@ -142,7 +145,7 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
   const editorial = new EditorialService(store, people, comments.events);
   const rights = new LiveRights(redis ? new RedisRightsChannel(redis, log) : new LocalRightsChannel(), log);
   const scheduler = new PublishScheduler(store.schedules, articles, log, { owner: env.INSTANCE_ID, pollMs: env.SCHEDULE_POLL_MS });
-  const ctx: AppContext = { env, log, store, sessions, tokens, origins, metrics, articles, events, versions, people, presenceBoard: livePresence.board, comments, editorial, rights };
+  const ctx: AppContext = { env, log, store, sessions, tokens, origins, metrics, articles, events, versions, people, presenceBoard: livePresence.board, comments, editorial, rights, limiters };
 
   if (env.SEED_DEMO) {
     // Several instances may start at once on an empty Redis: one seeds, the others wait and find users.

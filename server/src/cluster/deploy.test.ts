@@ -101,6 +101,22 @@ describe('deploy/nginx.conf', () => {
     expect(directives).not.toMatch(/ip_hash|sticky|hash \$/);
   });
 
+  it('sets X-Forwarded-For to the peer (never appends a client\'s), logs no query strings, and re-resolves the app service', () => {
+    const directives = conf.replace(/#.*$/gm, '');
+    expect(directives).toMatch(/proxy_set_header X-Forwarded-For \$remote_addr;/);
+    expect(directives).not.toMatch(/proxy_add_x_forwarded_for/);
+    const format = /log_format\s+(\w+)\s+'([^']*)'/.exec(directives);
+    expect(format, 'a log_format of our own').toBeTruthy();
+    expect(format![2]).not.toMatch(/\$(request|request_uri|args|query_string|arg_\w+|http_referer)\b/);
+    const logs = [...directives.matchAll(/access_log\s+([^;]+);/g)].map((m) => m[1]!.trim());
+    expect(logs.length).toBeGreaterThan(0);
+    for (const log of logs) expect(log === 'off' || log.endsWith(` ${format![1]}`), log).toBe(true);
+    const upstream = /upstream copydesk \{([\s\S]*?)\n\s*\}/.exec(directives)?.[1] ?? '';
+    expect(upstream).toMatch(/resolver 127\.0\.0\.11 valid=10s/);
+    expect(upstream).toMatch(/zone copydesk/);
+    expect(upstream).toMatch(/server app:3000 resolve\b/);
+  });
+
   it('is accepted by nginx -t (with the local upstreams the cluster tests use)', async () => {
     const result = await nginxTest((prefix) => renderNginxConfig([3001, 3002], 18080, prefix));
     expect(result.ok, result.output).toBe(true);

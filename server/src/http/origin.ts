@@ -15,7 +15,8 @@ export class OriginPolicy {
 
   constructor(
     allowedOrigins: string[],
-    private readonly trustProxy: boolean,
+    /** Trusted proxy hops (TRUST_PROXY). */
+    private readonly trustProxy: number,
   ) {
     this.allowed = new Set(allowedOrigins.map((o) => o.replace(/\/$/, '').toLowerCase()));
   }
@@ -55,11 +56,17 @@ function firstValue(value: string | string[] | undefined): string | undefined {
   return first?.split(',')[0]?.trim() || undefined;
 }
 
-/** The client's address; behind a trusted proxy, the first X-Forwarded-For entry. */
-export function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = firstValue(request.headers['x-forwarded-for']);
-    if (forwarded) return forwarded;
-  }
-  return request.socket.remoteAddress ?? 'unknown';
+/**
+ * The client's address behind `hops` trusted proxies, as Express computes `req.ip` with a numeric
+ * `trust proxy`: walking from our socket's peer back through X-Forwarded-For (right to left), the
+ * address `hops` steps away. Entries further left were written by the client and never count, so
+ * a forged X-Forwarded-For cannot change whom a rate limit counts.
+ */
+export function clientAddress(request: IncomingMessage, hops: number): string {
+  const peer = request.socket.remoteAddress ?? 'unknown';
+  if (hops <= 0) return peer;
+  const header = request.headers['x-forwarded-for'];
+  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((entry) => entry.trim()).filter(Boolean);
+  const chain = [peer, ...forwarded.reverse()];
+  return chain[Math.min(hops, chain.length - 1)]!;
 }

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ErrorCode } from '@copydesk/protocol';
 import { HttpError } from './errors.ts';
 
@@ -7,7 +7,7 @@ import { HttpError } from './errors.ts';
  * Consumes one point per key from each limiter; any exhausted limiter answers 429 rate_limited
  * with Retry-After. Keys are derived from the request (IP, username, ...).
  */
-export function rateLimit(limits: Array<{ limiter: RateLimiterMemory; key: (req: Parameters<RequestHandler>[0]) => string | undefined }>): RequestHandler {
+export function rateLimit(limits: Array<{ limiter: RateLimiterAbstract; key: (req: Parameters<RequestHandler>[0]) => string | undefined }>): RequestHandler {
   return async (req, res, next) => {
     for (const { limiter, key } of limits) {
       const k = key(req);
@@ -26,4 +26,3 @@ export function rateLimit(limits: Array<{ limiter: RateLimiterMemory; key: (req:
   };
 }
 
-export { RateLimiterMemory };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { LimiterFactory } from '../http/limiters.ts';
 import {
   ArticleId,
   COMMENT_EDIT_WINDOW_MS,
@@ -34,6 +35,8 @@ export interface CommentLimits {
   /** Comments one address may post per window. */
   perIp: number;
   windowSeconds: number;
+  /** Where the counters live (shared in Redis mode); in memory when absent. */
+  limiters?: LimiterFactory;
 }
 
 /** Who is asking: a signed-in person or an anonymous reader, and from which address (for rate limits). */
@@ -78,8 +81,8 @@ function decodeCursor(value: string): Cursor {
  */
 export class CommentService {
   readonly events = new CommentEvents();
-  private readonly perUser: RateLimiterMemory;
-  private readonly perIp: RateLimiterMemory;
+  private readonly perUser: RateLimiterAbstract;
+  private readonly perIp: RateLimiterAbstract;
   /** Articles whose visible count is being read for `reader:count`; `again` when it changed meanwhile. */
   private readonly counting = new Map<string, { again: boolean }>();
 
@@ -90,8 +93,9 @@ export class CommentService {
     /** Where a failed background count query is reported (the count is announced again on the next change). */
     private readonly onBackgroundError: (error: unknown, articleId: string) => void = () => undefined,
   ) {
-    this.perUser = new RateLimiterMemory({ points: limits.perUser, duration: limits.windowSeconds, keyPrefix: 'comment-user' });
-    this.perIp = new RateLimiterMemory({ points: limits.perIp, duration: limits.windowSeconds, keyPrefix: 'comment-ip' });
+    const limiter = limits.limiters ?? ((name, options) => new RateLimiterMemory({ keyPrefix: name, ...options }));
+    this.perUser = limiter('comment-user', { points: limits.perUser, duration: limits.windowSeconds });
+    this.perIp = limiter('comment-ip', { points: limits.perIp, duration: limits.windowSeconds });
   }
 
   async toComment(record: CommentRecord): Promise<Comment> {

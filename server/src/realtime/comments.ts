@@ -1,12 +1,11 @@
 import { ArticleId, Rooms } from '@copydesk/protocol';
 import type { AppContext } from '../context.ts';
+import { clientAddress } from '../http/origin.ts';
 import { logUnexpected, withAck, type RealtimeModule, type RealtimeServer, type RealtimeSocket } from './socket-server.ts';
 
-/** The address a socket connected from (the first X-Forwarded-For hop when behind a trusted proxy). */
-function addressOf(socket: RealtimeSocket, trustProxy: boolean): string {
-  const forwarded = socket.handshake.headers['x-forwarded-for'];
-  if (trustProxy && typeof forwarded === 'string' && forwarded.trim()) return forwarded.split(',')[0]!.trim();
-  return socket.handshake.address;
+/** The address a socket connected from, behind the trusted proxy hops (see clientAddress). */
+function addressOf(socket: RealtimeSocket, trustProxyHops: number): string {
+  return clientAddress(socket.request, trustProxyHops);
 }
 
 /**

@@ -1,17 +1,17 @@
 import { Router, type CookieOptions } from 'express';
 import { ChangePasswordRequest, ErrorCode, LoginRequest, SESSION_COOKIE } from '@copydesk/protocol';
 import { HttpError } from '../../http/errors.ts';
-import { RateLimiterMemory, rateLimit } from '../../http/rate-limit.ts';
+import { rateLimit } from '../../http/rate-limit.ts';
 import { validateBody } from '../../http/validate.ts';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../auth/passwords.ts';
 import { requireUser } from '../../auth/middleware.ts';
 import { toPublicUser } from '../../auth/sessions.ts';
 import type { AppContext } from '../../context.ts';
 
-export function authRoutes({ store, sessions, env, rights }: AppContext): Router {
+export function authRoutes({ store, sessions, env, rights, limiters }: AppContext): Router {
   const router = Router();
-  const perIp = new RateLimiterMemory({ points: env.LOGIN_RATE_PER_IP, duration: env.LOGIN_RATE_WINDOW_S });
-  const perUsername = new RateLimiterMemory({ points: env.LOGIN_RATE_PER_USERNAME, duration: env.LOGIN_RATE_WINDOW_S });
+  const perIp = limiters('login-ip', { points: env.LOGIN_RATE_PER_IP, duration: env.LOGIN_RATE_WINDOW_S });
+  const perUsername = limiters('login-username', { points: env.LOGIN_RATE_PER_USERNAME, duration: env.LOGIN_RATE_WINDOW_S });
 
   const cookieOptions = (secure: boolean) => sessionCookieOptions(secure, env.SESSION_IDLE_MS);
 
@@ -47,9 +47,9 @@ export function authRoutes({ store, sessions, env, rights }: AppContext): Router
   return router;
 }
 
-export function meRoutes({ store, sessions, env, rights }: AppContext): Router {
+export function meRoutes({ store, sessions, env, rights, limiters }: AppContext): Router {
   const router = Router();
-  const perUser = new RateLimiterMemory({ points: env.LOGIN_RATE_PER_USERNAME, duration: env.LOGIN_RATE_WINDOW_S });
+  const perUser = limiters('password-user', { points: env.LOGIN_RATE_PER_USERNAME, duration: env.LOGIN_RATE_WINDOW_S });
   router.get('/', requireUser, (req, res) => {
     res.json({ user: toPublicUser(req.user!) });
   });
