@@ -7,6 +7,7 @@ import type {
   LoginRequest,
   LoginResponse,
   PublicUser,
+  ScheduleRequest,
   Transition,
   TransitionRequest,
   UpdateArticleMetaRequest,
@@ -24,6 +25,7 @@ export const api = {
   getArticle: (id: string, signal?: AbortSignal) => http.get<Article>(`/api/articles/${encodeURIComponent(id)}`, signal),
   updateArticle: (id: string, patch: UpdateArticleMetaRequest) => http.patch<Article>(articlePath(id), patch),
   transition: (id: string, input: TransitionRequest) => http.post<Article>(`${articlePath(id)}/transitions`, input),
+  schedule: (id: string, input: ScheduleRequest) => http.post<Article>(`${articlePath(id)}/schedule`, input),
   timeline: (id: string, signal?: AbortSignal) =>
     http.get<{ transitions: Transition[]; available: ArticleStatus[] }>(`${articlePath(id)}/transitions`, signal),
   listVersions: async (id: string, signal?: AbortSignal) => (await http.get<{ versions: VersionSummary[] }>(`${articlePath(id)}/versions`, signal)).versions,

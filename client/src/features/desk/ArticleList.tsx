@@ -26,6 +26,11 @@ export function ArticleList({ articles, presence }: { articles: Article[]; prese
             </Link>
             <div className="article-row__meta">
               <StatusBadge status={article.status} />
+              {article.scheduledFor && (
+                <span className="article-row__scheduled" data-testid="scheduled-for">
+                  goes live <time dateTime={article.scheduledFor}>{formatAbsolute(article.scheduledFor)}</time>
+                </span>
+              )}
               <span className="article-row__section">{article.section}</span>
               {article.deadline && (
                 <span className={`article-row__deadline${isOverdue(article, now) ? ' article-row__deadline--overdue' : ''}`} data-testid="deadline">

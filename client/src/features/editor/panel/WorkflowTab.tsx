@@ -13,10 +13,12 @@ export function WorkflowTab({ article }: { article: Article }) {
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  /** Publishing was refused because the text changed since approval: offer to re-approve it. */
   /** Publishing waits for a yes in a dialog: it puts the story in front of readers. */
   const [confirmPublish, setConfirmPublish] = useState(false);
+  /** Publishing or scheduling was refused because the text changed since approval: offer to re-approve it. */
   const [changedSinceApproval, setChangedSinceApproval] = useState<{ to: ArticleStatus; note?: string } | null>(null);
+  const [scheduling, setScheduling] = useState(false);
+  const [publishAt, setPublishAt] = useState('');
 
   const requirement = pending ? noteRequirement(article.status, pending) : null;
 
@@ -36,8 +38,27 @@ export function WorkflowTab({ article }: { article: Article }) {
     }
   };
 
+  const schedule = async (reapprove = false) => {
+    setBusy(true);
+    setError(null);
+    setChangedSinceApproval(null);
+    try {
+      // datetime-local is the lead's local time; the server takes an ISO instant.
+      await api.schedule(article.id, { publishAt: new Date(publishAt).toISOString(), ...(reapprove ? { reapprove: true } : {}) });
+      setScheduling(false);
+    } catch (e) {
+      if (e instanceof ApiClientError && e.code === ErrorCode.changedSinceApproval) setChangedSinceApproval({ to: 'scheduled' });
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const choose = (to: ArticleStatus) => {
-    if (to === 'published' && article.status !== 'published') {
+    if (to === 'scheduled') {
+      setPending(null);
+      setScheduling(true);
+    } else if (to === 'published' && article.status !== 'published') {
       setConfirmPublish(true);
     } else if (noteRequirement(article.status, to) || DANGEROUS.has(to)) {
       setPending(to);
@@ -51,6 +72,11 @@ export function WorkflowTab({ article }: { article: Article }) {
     <div className="workflow">
       <div className="workflow__status">
         <span className="muted">Status</span> <StatusBadge status={article.status} />
+        {article.scheduledFor && (
+          <span data-testid="scheduled-for">
+            for <time dateTime={article.scheduledFor}>{new Date(article.scheduledFor).toLocaleString()}</time>
+          </span>
+        )}
         {article.publishedAt && (
           <a className="workflow__live-link" href={`/news/${article.slug}`} target="_blank" rel="noopener">
             View on site ↗
@@ -64,7 +90,7 @@ export function WorkflowTab({ article }: { article: Article }) {
             <button
               key={to}
               type="button"
-              className={`button ${DANGEROUS.has(to) ? 'button--danger' : to === 'published' || to === 'approved' || to === 'filed' ? 'button--primary' : ''}`}
+              className={`button ${DANGEROUS.has(to) ? 'button--danger' : to === 'published' || (to === 'approved' && article.status !== 'scheduled') || to === 'filed' ? 'button--primary' : ''}`}
               disabled={busy}
               onClick={() => choose(to)}
             >
@@ -92,6 +118,29 @@ export function WorkflowTab({ article }: { article: Article }) {
         </p>
         <p>Later edits reach readers only when the story is published again.</p>
       </ConfirmDialog>
+
+      {scheduling && (
+        <form
+          className="workflow__confirm"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void schedule();
+          }}
+        >
+          <label className="field">
+            <span className="field__label">Publish at</span>
+            <input type="datetime-local" step={1} value={publishAt} onChange={(e) => setPublishAt(e.target.value)} required autoFocus />
+          </label>
+          <div className="workflow__confirm-actions">
+            <button type="submit" className="button button--primary" disabled={busy || !publishAt}>
+              Schedule
+            </button>
+            <button type="button" className="button button--ghost" onClick={() => setScheduling(false)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
 
       {pending && (
         <form
@@ -122,8 +171,13 @@ export function WorkflowTab({ article }: { article: Article }) {
       )}
       {changedSinceApproval && (
         <div className="workflow__confirm-actions">
-          <button type="button" className="button button--primary" disabled={busy} onClick={() => void run(changedSinceApproval.to, changedSinceApproval.note, true)}>
-            Approve the current text and publish
+          <button
+            type="button"
+            className="button button--primary"
+            disabled={busy}
+            onClick={() => void (changedSinceApproval.to === 'scheduled' ? schedule(true) : run(changedSinceApproval.to, changedSinceApproval.note, true))}
+          >
+            {changedSinceApproval.to === 'scheduled' ? 'Approve the current text and schedule it' : 'Approve the current text and publish'}
           </button>
           <button type="button" className="button button--ghost" onClick={() => setChangedSinceApproval(null)}>
             Cancel
