@@ -103,7 +103,11 @@ describe('deploy/nginx.conf', () => {
 
   it('sets X-Forwarded-For to the peer (never appends a client\'s), logs no query strings, and re-resolves the app service', () => {
     const directives = conf.replace(/#.*$/gm, '');
-    expect(directives).toMatch(/proxy_set_header X-Forwarded-For \$remote_addr;/);
+    // nginx inherits proxy_set_header only into blocks that set none: every location sets it itself.
+    for (const location of directives.matchAll(/location\s+\S+\s+\{([^}]*)\}/g)) {
+      expect(location[1], location[0]).toMatch(/proxy_set_header X-Forwarded-For \$remote_addr;/);
+      expect(location[1], location[0]).toMatch(/proxy_set_header X-Forwarded-Proto \$scheme;/);
+    }
     expect(directives).not.toMatch(/proxy_add_x_forwarded_for/);
     const format = /log_format\s+(\w+)\s+'([^']*)'/.exec(directives);
     expect(format, 'a log_format of our own').toBeTruthy();
