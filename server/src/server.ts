@@ -77,14 +77,16 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
   // REDIS_URL: the Redis driver and the cross-instance relays; otherwise the embedded SQLite store.
   const store = options.store ?? (await openConfiguredStore(env, log));
   const redis = store.kind === 'redis' ? (store as RedisStore) : null;
-  const relay = redis ? new RedisRelayExtension(redis, log, { compactAfterUpdates: env.COMPACT_AFTER_UPDATES }) : null;
+  const metrics = new Metrics();
+  const relay = redis
+    ? new RedisRelayExtension(redis, log, { compactAfterUpdates: env.COMPACT_AFTER_UPDATES, observeLagSeconds: (seconds) => metrics.observeRedisLag(seconds) })
+    : null;
   const awarenessRelay = redis ? new RedisAwarenessRelay(redis, log) : null;
   await awarenessRelay?.start();
   const events = new NewsroomEvents();
   const sessions = new SessionService(store, env.SESSION_IDLE_MS);
   const tokens = new TokenService(store);
   const origins = new OriginPolicy(env.ALLOWED_ORIGINS, env.TRUST_PROXY);
-  const metrics = new Metrics();
   const people = new People(store);
   const articles = new ArticleService(store, events, people);
 
@@ -111,6 +113,7 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
     authenticate: collabAuthenticator(sessions, tokens, store),
     isAllowedOrigin: origins.allowsRequest,
     clientAddress: (request) => clientAddress(request, env.TRUST_PROXY),
+    countError: (code) => metrics.errors.inc({ channel: 'collab', code: String(code) }),
     extensions: [
       // The relay notes the stream position before persistence loads the doc.
       ...(relay ? [relay] : []),

@@ -20,6 +20,8 @@ export interface CollabServerOptions {
   isAllowedOrigin?(request: IncomingMessage): boolean;
   /** The client's address for per-address limits (honours a trusted proxy). */
   clientAddress?(request: IncomingMessage): string;
+  /** A handshake refused or a connection closed by us with an error close code (4xxx, 1009, 1011), for /metrics. */
+  countError?(code: number): void;
   maxMessageBytes: number;
   maxUpdateBytes: number;
   maxDocBytes: number;
@@ -278,9 +280,10 @@ export class CollabServer {
         try {
           auth = await this.options.authenticate(conn.request, conn.articleId);
         } catch (error) {
-          if (error instanceof CollabRejection) return conn.socket.close(error.code, error.message);
-          this.options.log.error({ err: error, articleId: conn.articleId }, 're-checking a collab connection failed; closing it');
-          return conn.socket.close(CloseCode.internalError, 'internal error');
+          const code = error instanceof CollabRejection ? error.code : CloseCode.internalError;
+          if (!(error instanceof CollabRejection)) this.options.log.error({ err: error, articleId: conn.articleId }, 're-checking a collab connection failed; closing it');
+          this.options.countError?.(code);
+          return conn.socket.close(code, error instanceof CollabRejection ? error.message : 'internal error');
         }
         conn.user = auth.user;
         this.setReadOnly(conn, auth.readOnly, auth.readOnlyReason);
@@ -290,8 +293,10 @@ export class CollabServer {
 
   private async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, rawId: string): Promise<void> {
     socket.on('error', () => socket.destroy());
-    const reject = (code: number, reason: string) =>
+    const reject = (code: number, reason: string) => {
+      if (code !== CloseCode.goingAway) this.options.countError?.(code);
       this.wss.handleUpgrade(request, socket, head, (ws) => ws.close(code, reason));
+    };
     if (this.closing) return reject(CloseCode.goingAway, 'server shutting down');
     if (this.options.isAllowedOrigin && !this.options.isAllowedOrigin(request)) return reject(CloseCode.forbidden, 'origin not allowed');
     const parsedId = ArticleId.safeParse(rawId);
@@ -345,6 +350,7 @@ export class CollabServer {
         this.accept(live, ws, socket, request, auth, address);
       } catch (error) {
         this.options.log.error({ err: error, articleId }, 'accepting a collab connection failed');
+        this.options.countError?.(CloseCode.internalError);
         ws.close(CloseCode.internalError, 'internal error');
       }
     });
@@ -421,6 +427,7 @@ export class CollabServer {
         const known = error instanceof MalformedMessage || error instanceof CollabRejection;
         const code = known ? error.code : CloseCode.malformed;
         log.warn({ err: known ? error.message : error, code }, 'refused collab message; closing connection');
+        this.options.countError?.(code);
         socket.close(code, known ? error.message.slice(0, 120) : 'malformed message');
       }
     });

@@ -35,6 +35,17 @@ export class Metrics {
     help: 'Age of the last doc update relayed from another instance when it was applied here',
     registers: [this.registry],
   });
+  readonly redisLag = new Histogram({
+    name: 'copydesk_redis_relay_delay_seconds',
+    help: 'Age of each batch of doc updates relayed from another instance when it was applied here (Redis clock at append to local clock)',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+  /** Sets the gauge (the latest) and observes the histogram (the distribution). */
+  observeRedisLag(seconds: number): void {
+    this.redisLagSeconds.set(seconds);
+    this.redisLag.observe(seconds);
+  }
   readonly errors = new Counter({
     name: 'copydesk_errors_total',
     help: 'Errors answered, by channel and code',

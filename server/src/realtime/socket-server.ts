@@ -31,6 +31,7 @@ export function createRealtimeServer(httpServer: HttpServer, ctx: AppContext): R
     // Cross-site WebSocket hijacking: a foreign Origin never gets a handshake.
     allowRequest: (request, callback) => callback(null, ctx.origins.allowsRequest(request)),
   });
+  io.on('connection', (socket) => countForMetrics(socket, ctx));
   io.use(async (socket, next) => {
     try {
       socket.data.user = await resolveHandshake(ctx, socket.handshake);
@@ -40,6 +41,31 @@ export function createRealtimeServer(httpServer: HttpServer, ctx: AppContext): R
     }
   });
   return io;
+}
+
+/** Comment events this instance delivers to its own sockets (whichever instance emitted them). */
+const COMMENT_EVENTS: ReadonlySet<string> = new Set(['comment:created', 'comment:updated', 'comment:removed', 'editorial:created', 'editorial:updated', 'editorial:deleted']);
+
+/**
+ * /metrics for one socket: every comment event delivered to it (room broadcasts included, also
+ * those relayed from another instance) and every ack that answers an error, by code. Installed
+ * before any feature's handlers, so each handler's ack is wrapped.
+ */
+function countForMetrics(socket: RealtimeSocket, ctx: AppContext): void {
+  socket.onAnyOutgoing((event: string) => {
+    if (COMMENT_EVENTS.has(event)) ctx.metrics.commentDeliveries.inc();
+  });
+  socket.use((packet, next) => {
+    const ack = packet.at(-1);
+    if (typeof ack === 'function') {
+      packet[packet.length - 1] = (result: unknown) => {
+        const error = (result as { ok?: unknown; error?: { code?: unknown } } | null)?.ok === false ? (result as { error?: { code?: unknown } }).error : undefined;
+        if (error) ctx.metrics.errors.inc({ channel: 'socketio', code: String(error.code ?? 'unknown') });
+        (ack as (result: unknown) => void)(result);
+      };
+    }
+    next();
+  });
 }
 
 function resolveHandshake(ctx: AppContext, handshake: RealtimeSocket['handshake']): Promise<UserRecord | null> {

@@ -19,6 +19,8 @@ export interface RedisRelayOptions {
   compactAfterUpdates: number;
   /** How long one XREAD blocks before it is re-issued (it is interrupted at once when a doc opens). */
   blockMs?: number;
+  /** For /metrics: how long ago (by Redis's clock, at append) the newest relayed update applied here was appended. */
+  observeLagSeconds?(seconds: number): void;
 }
 
 /**
@@ -244,6 +246,8 @@ export class RedisRelayExtension implements CollabExtension {
       }, ORIGIN_REMOTE);
     }
     this.appliedEntries += remote.length;
+    const appendedAt = remote.at(-1)?.appendedAt;
+    if (appendedAt) this.options.observeLagSeconds?.(Math.max(0, Date.now() - appendedAt) / 1000);
     relayed.lastSeq = fresh.at(-1)!.seq;
     relayed.sinceCompaction += fresh.length;
     if (relayed.sinceCompaction >= this.options.compactAfterUpdates && !relayed.compacting) void this.compact(articleId, relayed);

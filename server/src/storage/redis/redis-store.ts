@@ -36,6 +36,8 @@ export interface DocStreamEntry {
   origin: string;
   update: Uint8Array;
   compactedThrough: number | null;
+  /** When it was appended, in ms by Redis's clock (null for entries written before this field existed). */
+  appendedAt: number | null;
 }
 
 /** The Redis driver plus what the relays and start-up need beyond the Store contract. */
@@ -99,6 +101,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<RedisS
       origin: String(message.o ?? ''),
       update: toBytes(message.u),
       compactedThrough: message.c === undefined ? null : Number(String(message.c)),
+      appendedAt: message.t === undefined ? null : Number(String(message.t)),
     }));
 
   /** Snapshot, compaction generation and stream entries up to `maxId`, read atomically by one script. */

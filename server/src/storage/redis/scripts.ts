@@ -25,8 +25,10 @@ export const APPEND_UPDATES = new Script(`
 local n = #ARGV - 1
 local last = redis.call('INCRBY', KEYS[2], n)
 local first = last - n + 1
+local now = redis.call('TIME')
+local at = string.format('%d', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
 for i = 1, n do
-  redis.call('XADD', KEYS[1], string.format('%d-0', first + i - 1), 'u', ARGV[i + 1], 'o', ARGV[1])
+  redis.call('XADD', KEYS[1], string.format('%d-0', first + i - 1), 'u', ARGV[i + 1], 'o', ARGV[1], 't', at)
 end
 return last
 `);
