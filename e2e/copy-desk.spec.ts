@@ -46,3 +46,32 @@ test('alice files, the lead approves and schedules the story, and the reader pag
   await expect(lead.page.locator(`[data-article-id="${articleId}"]`).getByTestId('status-badge')).toHaveText('Published');
   await readerContext.close();
 });
+
+test('a lead editing a published story sees "Unpublished changes" until it is published again', async ({ actor }) => {
+  const lead = await actor('lead');
+  const articleId = await lead.createArticle('Budget passes');
+  await lead.typeInBody('The council passed the budget.');
+  await lead.page.getByRole('tab', { name: 'Workflow' }).click();
+  for (const step of ['File to the desk', 'Take for editing', 'Approve']) {
+    await lead.page.getByRole('button', { name: step, exact: true }).click();
+    await expect(lead.page.getByTestId('timeline')).toContainText(step === 'Approve' ? 'from editing' : 'from');
+  }
+  await lead.page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await lead.page.getByRole('dialog', { name: 'Publish this story?' }).getByRole('button', { name: 'Publish now' }).click();
+  await expect(lead.page.getByRole('link', { name: /View on site/ })).toBeVisible();
+  await expect(lead.page.getByTestId('changed-since-approval')).toHaveCount(0);
+
+  await lead.typeInBody(' By nine votes to four.');
+  await expect(lead.page.getByTestId('changed-since-approval')).toContainText('Unpublished changes');
+
+  // A correction of changed text is refused until the lead approves the current text in the same step.
+  await lead.page.getByRole('button', { name: 'Publish correction' }).click();
+  await lead.page.getByLabel('Public correction note').fill('Adds the vote count.');
+  await lead.page.getByRole('button', { name: 'Confirm: Publish correction' }).click();
+  await expect(lead.page.getByRole('alert')).toContainText('changed since it was approved');
+  await lead.page.getByRole('button', { name: 'Approve the current text and publish' }).click();
+  await expect(lead.page.getByTestId('changed-since-approval')).toHaveCount(0);
+  const page = await lead.page.request.get(`/news/budget-passes`);
+  expect(await page.text()).toContain('By nine votes to four.');
+  expect(articleId).toMatch(/^[A-Za-z0-9_-]+$/);
+});

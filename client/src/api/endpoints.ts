@@ -1,5 +1,6 @@
 import type {
   Article,
+  ArticleDetail,
   ArticleListResponse,
   ArticleStatus,
   CreateArticleRequest,
@@ -22,7 +23,7 @@ export const api = {
   me: async (signal?: AbortSignal): Promise<PublicUser> => (await http.get<{ user: PublicUser }>('/api/me', signal)).user,
   listArticles: async (signal?: AbortSignal): Promise<Article[]> => (await http.get<ArticleListResponse>('/api/articles', signal)).articles,
   createArticle: (input: CreateArticleRequest) => http.post<Article>('/api/articles', input),
-  getArticle: (id: string, signal?: AbortSignal) => http.get<Article>(`/api/articles/${encodeURIComponent(id)}`, signal),
+  getArticle: (id: string, signal?: AbortSignal) => http.get<ArticleDetail>(`/api/articles/${encodeURIComponent(id)}`, signal),
   updateArticle: (id: string, patch: UpdateArticleMetaRequest) => http.patch<Article>(articlePath(id), patch),
   transition: (id: string, input: TransitionRequest) => http.post<Article>(`${articlePath(id)}/transitions`, input),
   schedule: (id: string, input: ScheduleRequest) => http.post<Article>(`${articlePath(id)}/schedule`, input),

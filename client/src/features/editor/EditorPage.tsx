@@ -14,6 +14,7 @@ import { ErrorPage } from '../../components/ErrorPage.tsx';
 import { ArticleEditor } from './ArticleEditor.tsx';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
 import { NotAppliedNotice } from './NotAppliedNotice.tsx';
+import { useChangedSinceApproval } from './useChangedSinceApproval.ts';
 import { useArticle } from './useArticle.ts';
 import { SidePanel } from './panel/SidePanel.tsx';
 import { NotificationsBell } from '../comments/NotificationsBell.tsx';
@@ -28,6 +29,7 @@ function EditorSession({ articleId }: { articleId: string }) {
   const { sessionExpired } = useAuth();
   const session = useArticleDoc(articleId);
   const lookup = useArticle(articleId);
+  const changedSinceApproval = useChangedSinceApproval(lookup.state === 'ok' ? lookup.article : null);
   const presence = useArticlePresence(articleId);
   usePresenceReporting(session.provider);
   const [showAuthors, setShowAuthors] = useAuthorColours();
@@ -87,6 +89,25 @@ function EditorSession({ articleId }: { articleId: string }) {
       </header>
 
       {showAuthors && session.synced && session.doc && <AuthorLegend doc={session.doc} />}
+
+      {lookup.state === 'ok' && changedSinceApproval && (
+        <div className="banner banner--changed" role="status" data-testid="changed-since-approval">
+          <div className="banner__inner">
+            <p>
+              {lookup.article.status === 'published' ? (
+                <>
+                  <strong>Unpublished changes.</strong> The working copy differs from the live page; readers see it only when a lead publishes again
+                  (History compares any version with the published page).
+                </>
+              ) : (
+                <>
+                  <strong>Changed since approval.</strong> Publishing this text needs a lead to approve it again.
+                </>
+              )}
+            </p>
+          </div>
+        </div>
+      )}
 
       {session.save === 'refused' && session.doc && (
         <NotAppliedNotice articleId={articleId} doc={session.doc} reason={session.refusedReason} onDiscard={session.discardLocalChanges} />
