@@ -27,7 +27,6 @@ import { PresenceCountExtension } from './collab/extensions/presence-count.ts';
 import { VersionAutosaveExtension } from './collab/extensions/version-autosave.ts';
 import { SaveStatusExtension } from './collab/extensions/save-status.ts';
 import { RedisRelayExtension } from './collab/extensions/redis-relay.ts';
-import { LivePermissionsRelay } from './collab/extensions/redis-relay-permissions.ts';
 import { RedisAwarenessRelay } from './collab/extensions/redis-relay-awareness.ts';
 import type { RedisStore } from './storage/redis/redis-store.ts';
 import { useRedisAdapter } from './realtime/redis-adapter.ts';
@@ -156,8 +155,10 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
     else await seedDemoNewsroom(store, articles, log);
   }
   await relay?.start();
-  const permissionsRelay = redis ? new LivePermissionsRelay(redis, events, () => collab, log) : null;
-  await permissionsRelay?.start();
+  // Live read-only switches: ArticleService switches this instance's editors when an article's
+  // status changes; the rights stream carries it to the other instances (read from the last id each
+  // saw, so a reader that reconnects misses nothing).
+  events.on('article:transition', (transition) => void rights.articleChanged(transition.articleId));
   rights.hold(() => collab);
   await rights.start();
 
@@ -194,7 +195,6 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
       io.disconnectSockets(true);
       await io.close().catch(() => undefined);
       http.closeAllConnections();
-      await permissionsRelay?.stop();
       await rights.stop();
       await store.close();
     })());

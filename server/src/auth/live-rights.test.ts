@@ -154,4 +154,30 @@ describe('rights follow the person across instances (Redis)', () => {
     expect((await a.request('/api/auth/logout', { method: 'POST', cookie: second })).status).toBe(204);
     await within2s(() => again.closes.includes(CloseCode.unauthenticated), 'the editor on instance b to close with 4401');
   });
+
+  it('an article approved on one instance turns a writer on the other read-only, also after the other\'s reader lost its Redis connection', async () => {
+    const prefix = `rights-${randomUUID()}:`;
+    const [a, b] = [
+      await startTestServer({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, INSTANCE_ID: 'a' }),
+      await startTestServer({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, INSTANCE_ID: 'b' }),
+    ];
+    cleanup.push(() => a.stop(), () => b.stop());
+    const alice = await b.login('alice');
+    const lead = await a.login('lead');
+    const articleId = await createArticle(b, alice);
+    const writer = editor(b, articleId, { cookie: alice });
+    await waitForSync(writer);
+    for (const [to, server, cookie] of [['filed', b, alice], ['editing', a, lead]] as const) {
+      expect((await server.request(`/api/articles/${articleId}/transitions`, { method: 'POST', cookie, json: { to } })).status).toBe(200);
+    }
+    const admin = createClient({ url: redis.url });
+    await admin.connect();
+    cleanup.push(() => admin.quit());
+    await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']).catch(() => undefined);
+    await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']).catch(() => undefined);
+    await eventually(async () => (await a.request('/healthz')).status === 200, 5_000, 'instance a to reach Redis again');
+    expect((await a.request(`/api/articles/${articleId}/transitions`, { method: 'POST', cookie: lead, json: { to: 'approved' } })).status).toBe(200);
+    await eventually(() => b.collab.connections(articleId).every((c) => c.readOnly), 5_000, 'the writer on b to turn read-only');
+    expect(writer.closes).toEqual([]);
+  });
 });

@@ -7,12 +7,20 @@ import type { RedisStore } from '../storage/redis/redis-store.ts';
 export interface RightsHolder {
   /** Re-checks every open connection of `userId` on this instance: closes or downgrades those that lost rights. */
   recheckUser(userId: string): Promise<void>;
+  /** Re-checks every open connection to `articleId` on this instance (its status changed). */
+  recheckArticle?(articleId: string): Promise<void>;
+}
+
+/** Whose rights changed: a person's (every connection of theirs), or an article's (every connection to it). */
+export interface RightsChange {
+  kind: 'user' | 'article';
+  id: string;
 }
 
 /** How a rights change reaches every instance: in-process alone, a Redis stream in Redis mode. */
 export interface RightsChannel {
-  publish(userId: string): Promise<void>;
-  start(onChange: (userId: string) => void): Promise<void>;
+  publish(change: RightsChange): Promise<void>;
+  start(onChange: (change: RightsChange) => void): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,7 +48,7 @@ export class LiveRights {
   }
 
   async start(): Promise<void> {
-    await this.channel.start((userId) => void this.recheckHere(userId));
+    await this.channel.start((change) => void this.recheckHere(change));
   }
 
   stop(): Promise<void> {
@@ -49,19 +57,30 @@ export class LiveRights {
 
   /** This instance re-checks at once; the others when the change reaches them. */
   async userChanged(userId: string): Promise<void> {
-    await Promise.all([
-      this.recheckHere(userId),
-      this.channel.publish(userId).catch((err) => this.log.error({ err, userId }, 'could not announce a rights change to other instances')),
-    ]);
+    await Promise.all([this.recheckHere({ kind: 'user', id: userId }), this.announce({ kind: 'user', id: userId })]);
   }
 
-  private async recheckHere(userId: string): Promise<void> {
+  /**
+   * An article's status changed here (ArticleService already switched this instance's editors):
+   * the other instances re-check their connections to it (live read-only switches).
+   */
+  articleChanged(articleId: string): Promise<void> {
+    return this.announce({ kind: 'article', id: articleId });
+  }
+
+  private announce(change: RightsChange): Promise<void> {
+    return this.channel.publish(change).catch((err) => this.log.error({ err, change }, 'could not announce a rights change to other instances'));
+  }
+
+  private async recheckHere(change: RightsChange): Promise<void> {
     await Promise.all(
-      this.holders.map(async (holder) => {
+      this.holders.map(async (lookup) => {
         try {
-          await holder()?.recheckUser(userId);
+          const holder = lookup();
+          if (change.kind === 'user') await holder?.recheckUser(change.id);
+          else await holder?.recheckArticle?.(change.id);
         } catch (err) {
-          this.log.error({ err, userId }, 're-checking open connections failed');
+          this.log.error({ err, change }, 're-checking open connections failed');
         }
       }),
     );
@@ -94,11 +113,11 @@ export class RedisRightsChannel implements RightsChannel {
     return this.store.keys.channel('rights-stream');
   }
 
-  async publish(userId: string): Promise<void> {
-    await this.store.client.xAdd(this.key, '*', { origin: this.store.originTag, user: userId }, { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.options.maxLen ?? 10_000 } });
+  async publish(change: RightsChange): Promise<void> {
+    await this.store.client.xAdd(this.key, '*', { origin: this.store.originTag, kind: change.kind, id: change.id }, { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.options.maxLen ?? 10_000 } });
   }
 
-  async start(onChange: (userId: string) => void): Promise<void> {
+  async start(onChange: (change: RightsChange) => void): Promise<void> {
     this.reader = await this.store.duplicate('rights', { failFast: true });
     const last = await this.store.client.xRevRange(this.key, '+', '-', { COUNT: 1 });
     let lastId = String(last[0]?.id ?? '0-0');
@@ -125,7 +144,8 @@ export class RedisRightsChannel implements RightsChannel {
           for (const { id, message } of stream.messages) {
             lastId = String(id);
             if (String(message.origin) === this.store.originTag) continue;
-            onChange(String(message.user));
+            const kind = String(message.kind);
+            if (kind === 'user' || kind === 'article') onChange({ kind, id: String(message.id) });
           }
         }
       }

@@ -274,6 +274,15 @@ export class CollabServer {
   async recheckUser(userId: string): Promise<void> {
     const conns: Connection[] = [];
     for (const live of this.docs.values()) for (const conn of live.connections) if (conn.user.id === userId) conns.push(conn);
+    await this.recheck(conns);
+  }
+
+  /** recheckUser for every open connection to one article (its status changed on another instance). */
+  async recheckArticle(articleId: string): Promise<void> {
+    await this.recheck([...(this.docs.get(articleId)?.connections ?? [])]);
+  }
+
+  private async recheck(conns: Connection[]): Promise<void> {
     await Promise.all(
       conns.map(async (conn) => {
         let auth: AuthResult;
