@@ -56,56 +56,46 @@ export function yWebsocketClient(
   };
 }
 
-/** `@hocuspocus/provider` (same major as the server) in Node. */
-export function hocuspocusClient(url: string, name: string, doc: Y.Doc): ClientConn {
-  let resolveSynced!: () => void;
-  const whenSynced = new Promise<void>((r) => (resolveSynced = r));
-  // one socket per client, as with y-websocket (Hocuspocus could multiplex docs over one socket)
-  const socket = new HocuspocusProviderWebsocket({ url, WebSocketPolyfill: WebSocket });
-  const provider = new HocuspocusProvider({
-    websocketProvider: socket,
-    name,
-    document: doc,
-    onSynced: ({ state }) => {
-      if (state) resolveSynced();
-    },
-  });
-  provider.attach();
-  return {
-    doc,
-    whenSynced,
-    bufferedAmount: () => (socket.webSocket as unknown as WebSocket | null)?.bufferedAmount ?? 0,
-    destroy: () => {
-      provider.destroy();
-      socket.destroy();
-      provider.awareness?.destroy();
-    },
+/** The parts of `@hocuspocus/provider` (3.x and 4.x alike) the bench uses. */
+interface HocuspocusProviderApi {
+  Provider: new (options: { websocketProvider: never; name: string; document: Y.Doc; onSynced: (event: { state: boolean }) => void }) => {
+    attach(): void;
+    destroy(): void;
+    awareness: { destroy(): void } | null;
+  };
+  Websocket: new (options: { url: string; WebSocketPolyfill: unknown }) => { webSocket: unknown; destroy(): void };
+}
+
+/** A Hocuspocus client of one provider major (the same major as the server) in Node. */
+function hocuspocusClientOf({ Provider, Websocket }: HocuspocusProviderApi) {
+  return (url: string, name: string, doc: Y.Doc): ClientConn => {
+    let resolveSynced!: () => void;
+    const whenSynced = new Promise<void>((r) => (resolveSynced = r));
+    // one socket per client, as with y-websocket (Hocuspocus could multiplex docs over one socket)
+    const socket = new Websocket({ url, WebSocketPolyfill: WebSocket });
+    const provider = new Provider({
+      websocketProvider: socket as never,
+      name,
+      document: doc,
+      onSynced: ({ state }) => {
+        if (state) resolveSynced();
+      },
+    });
+    provider.attach();
+    return {
+      doc,
+      whenSynced,
+      bufferedAmount: () => (socket.webSocket as WebSocket | null)?.bufferedAmount ?? 0,
+      destroy: () => {
+        provider.destroy();
+        socket.destroy();
+        provider.awareness?.destroy();
+      },
+    };
   };
 }
 
-/** `@hocuspocus/provider` 4 (npm alias `hocuspocus4-provider`, same major as the server) in Node. */
-export function hocuspocus4Client(url: string, name: string, doc: Y.Doc): ClientConn {
-  let resolveSynced!: () => void;
-  const whenSynced = new Promise<void>((r) => (resolveSynced = r));
-  // one socket per client, as with y-websocket (Hocuspocus could multiplex docs over one socket)
-  const socket = new Hocuspocus4ProviderWebsocket({ url, WebSocketPolyfill: WebSocket });
-  const provider = new Hocuspocus4Provider({
-    websocketProvider: socket,
-    name,
-    document: doc,
-    onSynced: ({ state }) => {
-      if (state) resolveSynced();
-    },
-  });
-  provider.attach();
-  return {
-    doc,
-    whenSynced,
-    bufferedAmount: () => (socket.webSocket as unknown as WebSocket | null)?.bufferedAmount ?? 0,
-    destroy: () => {
-      provider.destroy();
-      socket.destroy();
-      provider.awareness?.destroy();
-    },
-  };
-}
+/** `@hocuspocus/provider` 3.4.4. */
+export const hocuspocusClient = hocuspocusClientOf({ Provider: HocuspocusProvider as never, Websocket: HocuspocusProviderWebsocket as never });
+/** `@hocuspocus/provider` 4.7 (npm alias `hocuspocus4-provider`). */
+export const hocuspocus4Client = hocuspocusClientOf({ Provider: Hocuspocus4Provider as never, Websocket: Hocuspocus4ProviderWebsocket as never });

@@ -16,6 +16,8 @@ export function competitorServer(options: {
   label: string;
   /** File in `procs/` that starts the server and prints READY. */
   proc: string;
+  /** Environment of the process (besides PORT and the storage variables). */
+  env?: Record<string, string>;
   /** With storage: the temp dir prefix and the env variables that point the process at it. */
   storage: { dirPrefix: string; env: (dir: string) => Record<string, string> } | null;
   unloadsDocs: boolean;
@@ -36,7 +38,7 @@ export function competitorServer(options: {
     pid: () => child?.pid ?? null,
     async start() {
       port = await freePort();
-      const env: Record<string, string> = { PORT: String(port), ...(dir && options.storage ? options.storage.env(dir) : {}) };
+      const env: Record<string, string> = { ...options.env, PORT: String(port), ...(dir && options.storage ? options.storage.env(dir) : {}) };
       child = await spawnNode({
         args: ['--import', 'tsx', join(here, 'procs', options.proc)],
         cwd: benchDir,

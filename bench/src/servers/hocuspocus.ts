@@ -53,7 +53,8 @@ function create4(id: string, label: string, sqlite: boolean): BenchServer {
   return competitorServer({
     id,
     label,
-    proc: 'hocuspocus4-proc.ts',
+    proc: 'hocuspocus-proc.ts',
+    env: { HOCUSPOCUS_MAJOR: '4' },
     storage: sqlite ? { dirPrefix: 'bench-hp4-', env: (dir) => ({ SQLITE_PATH: join(dir, 'hocuspocus.sqlite') }) } : null,
     unloadsDocs: true,
     unloadWaitMs: 1500,
