@@ -174,9 +174,17 @@ describe('rights follow the person across instances (Redis)', () => {
     await admin.connect();
     cleanup.push(() => admin.quit());
     await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']).catch(() => undefined);
-    await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']).catch(() => undefined);
     await eventually(async () => (await a.request('/healthz')).status === 200, 5_000, 'instance a to reach Redis again');
+    // Every subscriber keeps losing its connection while the lead approves (a flapping link): a
+    // switch sent by fire-and-forget pub/sub meanwhile is gone for good.
+    let flapping = true;
+    const flap = (async () => {
+      while (flapping) await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']).catch(() => undefined);
+    })();
     expect((await a.request(`/api/articles/${articleId}/transitions`, { method: 'POST', cookie: lead, json: { to: 'approved' } })).status).toBe(200);
+    await a.request('/healthz'); // one more round trip with the link still flapping
+    flapping = false;
+    await flap;
     await eventually(() => b.collab.connections(articleId).every((c) => c.readOnly), 5_000, 'the writer on b to turn read-only');
     expect(writer.closes).toEqual([]);
   });
