@@ -1,30 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { connectClient, eventually, rawSocket, startTestServer, waitForSync, type TestClient, type TestServer } from '../test/harness.ts';
-import { startRedisServer, type RedisServer } from '../cluster/processes.ts';
+import { cleanupAfterEach, privateRedis } from '../test/hooks.ts';
 import { encodeAwareness } from './messages.ts';
 
 /** A client may update only the awareness states it owns, including states relayed from another instance. */
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.destroy();
-});
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()!();
-});
+const redis = privateRedis();
+const cleanup = cleanupAfterEach();
 
 describe('awareness ownership across instances', () => {
   it('a client on one instance cannot overwrite a colleague\'s caret relayed from the other', async () => {
     const prefix = `awareness-${randomUUID()}:`;
     const servers: TestServer[] = [];
     for (const name of ['a', 'b']) {
-      const server = await startTestServer({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, INSTANCE_ID: name });
+      const server = await startTestServer({ REDIS_URL: redis.server.url, REDIS_PREFIX: prefix, INSTANCE_ID: name });
       cleanup.push(() => server.stop());
       servers.push(server);
     }

@@ -1,34 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode } from '@copydesk/protocol';
 import { closeCodeOf, connectClient, eventually, rawSocket, startTestServer, tempDir, waitForSync, type TestServer } from '../test/harness.ts';
 import { openSqliteStore } from '../storage/sqlite/sqlite-store.ts';
 import type { DocStore, Store } from '../storage/store.ts';
-import { startRedisServer, type RedisServer } from '../cluster/processes.ts';
+import { cleanupAfterEach, privateRedis } from '../test/hooks.ts';
 
 /**
  * Documents while the store is down (a private redis-server that the tests stop and start):
  * nothing accepted leaves memory before it is in the store, and nothing a failed load set up
  * stays behind.
  */
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.destroy();
-});
-
-const cleanup: Array<() => unknown> = [];
+const redisServer = privateRedis();
+const cleanup = cleanupAfterEach();
 afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()!();
   // Every test leaves Redis running for the next one.
-  if (redis.child.exitCode !== null || redis.child.signalCode !== null) await redis.start();
+  const redis = redisServer.server;
+  if (redis.child.exitCode !== null || redis.child.signalCode !== null) await redisServer.server.start();
 });
 
 async function redisInstance(overrides: Record<string, string> = {}): Promise<TestServer> {
-  const server = await startTestServer({ REDIS_URL: redis.url, REDIS_PREFIX: `test-${randomUUID()}:`, ...overrides });
+  const server = await startTestServer({ REDIS_URL: redisServer.server.url, REDIS_PREFIX: `test-${randomUUID()}:`, ...overrides });
   cleanup.push(() => server.stop());
   return server;
 }
@@ -72,7 +65,7 @@ describe('store outages', () => {
     writer.doc.getText('outage').insert(0, 'before the outage. ');
     await eventually(async () => (await storedText(server, articleId)) === 'before the outage. ', 10_000, 'first text stored');
 
-    await redis.stop();
+    await redisServer.server.stop();
     writer.doc.getText('outage').insert(19, 'typed while Redis was down.');
     await eventually(() => server.collab.liveDoc(articleId)?.doc.getText('outage').toString() === 'before the outage. typed while Redis was down.', 5_000, 'applied');
     writer.destroy();
@@ -83,7 +76,7 @@ describe('store outages', () => {
     await new Promise((resolve) => setTimeout(resolve, unloadMs * 6));
     expect(server.collab.liveDoc(articleId)).not.toBeNull();
 
-    await redis.start();
+    await redisServer.server.start();
     await eventually(() => server.collab.liveDoc(articleId) === null, 30_000, 'doc unloaded after Redis came back');
     expect(await storedText(server, articleId)).toBe('before the outage. typed while Redis was down.');
   }, 60_000);
@@ -131,10 +124,10 @@ describe('store outages', () => {
     const alice = await server.login('alice');
     const articleId = await createArticle(server, alice);
     const before = { openDocs: server.collab.openDocCount };
-    await redis.stop();
+    await redisServer.server.stop();
     for (let i = 0; i < 100; i++) expect(await closeCodeOf(rawSocket(`${server.wsUrl}/${articleId}`, alice))).toBe(CloseCode.internalError);
     expect(server.collab.openDocCount).toBe(before.openDocs);
-    await redis.start();
+    await redisServer.server.start();
     const writer = connectClient(server.wsUrl, articleId, alice);
     cleanup.push(() => writer.destroy());
     await waitForSync(writer, 20_000);

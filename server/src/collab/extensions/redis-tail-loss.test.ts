@@ -1,27 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connectClient, eventually, startTestServer, tempDir, waitForSync, type TestClient, type TestServer } from '../../test/harness.ts';
-import { startRedisServer, type RedisServer } from '../../cluster/processes.ts';
+import { cleanupAfterEach, privateRedis } from '../../test/hooks.ts';
 
 /**
  * Redis coming back from an AOF that lacks its last writes: two instances notice, resync their
  * open documents from the store, write back what it lost, and keep relaying to each other.
  */
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.destroy();
-});
-
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()!();
-});
+const redisServer = privateRedis();
+const cleanup = cleanupAfterEach();
 
 async function storedText(server: TestServer, articleId: string): Promise<string> {
   const stored = await server.ctx.store.docs.load(articleId);
@@ -41,6 +31,7 @@ async function healthy(server: TestServer): Promise<boolean> {
 
 describe('Redis restarted from an older AOF', () => {
   it('resyncs open documents: the store gets back what it lost and the relay keeps going', async () => {
+    const redis = redisServer.server;
     const prefix = `test-${randomUUID()}:`;
     const [a, b] = await Promise.all(['a', 'b'].map((id) => startTestServer({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, INSTANCE_ID: `tail-${id}` })));
     cleanup.push(() => a!.stop(), () => b!.stop());

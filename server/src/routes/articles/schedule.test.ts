@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBody } from '@copydesk/article-doc';
 import type { ApiError, Article, ArticleDetail, Transition } from '@copydesk/protocol';
 import { connectClient, eventually, loginAt, spawnServerProcess, startTestServer, tempDir, waitForSync, type TestServer } from '../../test/harness.ts';
-import { startRedisServer, type RedisServer } from '../../cluster/processes.ts';
+import { cleanupAfterEach, privateRedis } from '../../test/hooks.ts';
 
 /** Scheduled publishing: the approved version goes out at its time, once, whatever happens in between. */
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()!();
-});
+const cleanup = cleanupAfterEach();
 
 type Call = (path: string, init?: { method?: string; json?: unknown; cookie?: string }) => Promise<Response>;
 
@@ -133,17 +130,11 @@ describe('scheduled publishing across a restart', () => {
 });
 
 describe('scheduled publishing with two instances', () => {
-  let redis: RedisServer;
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
-  afterAll(async () => {
-    await redis?.destroy();
-  });
+  const redis = privateRedis();
 
   it('publishes exactly once while both instances race for it', async () => {
     const prefix = `test-${randomUUID()}:`;
-    const [a, b] = await Promise.all(['a', 'b'].map((id) => startTestServer({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, INSTANCE_ID: `sched-${id}`, SCHEDULE_POLL_MS: '100' })));
+    const [a, b] = await Promise.all(['a', 'b'].map((id) => startTestServer({ REDIS_URL: redis.server.url, REDIS_PREFIX: prefix, INSTANCE_ID: `sched-${id}`, SCHEDULE_POLL_MS: '100' })));
     cleanup.push(() => a!.stop(), () => b!.stop());
     const call = caller(a!.url);
     const [alice, lead] = await Promise.all([a!.login('alice'), a!.login('lead')]);
