@@ -4,6 +4,7 @@ import { binary, reconnectDelay, type RedisConnection } from '../../storage/redi
 import type { DocStreamEntry, RedisStore } from '../../storage/redis/redis-store.ts';
 import type { StoredDoc } from '../../storage/store.ts';
 import { ORIGIN_REMOTE, type CollabExtension, type DocContext } from '../types.ts';
+import { dueForCompaction } from './persistence.ts';
 
 interface RelayedDoc {
   doc: Y.Doc;
@@ -11,6 +12,9 @@ interface RelayedDoc {
   lastSeq: number;
   /** Entries seen since this instance last compacted or tried to. */
   sinceCompaction: number;
+  /** Bytes of the entries seen since, and the size of the last snapshot this instance wrote (see dueForCompaction). */
+  bytesSinceCompaction: number;
+  snapshotBytes: number;
   compacting: boolean;
 }
 
@@ -78,7 +82,7 @@ export class RedisRelayExtension implements CollabExtension {
   async onLoad({ articleId, doc }: DocContext): Promise<void> {
     // Before the persistence extension loads the doc: entries after this seq are read by the loop.
     const lastSeq = await this.store.lastSeq(articleId);
-    this.docs.set(articleId, { doc, lastSeq, sinceCompaction: 0, compacting: false });
+    this.docs.set(articleId, { doc, lastSeq, sinceCompaction: 0, bytesSinceCompaction: 0, snapshotBytes: 0, compacting: false });
     this.interrupt();
   }
 
@@ -250,15 +254,20 @@ export class RedisRelayExtension implements CollabExtension {
     if (appendedAt) this.options.observeLagSeconds?.(Math.max(0, Date.now() - appendedAt) / 1000);
     relayed.lastSeq = fresh.at(-1)!.seq;
     relayed.sinceCompaction += fresh.length;
-    if (relayed.sinceCompaction >= this.options.compactAfterUpdates && !relayed.compacting) void this.compact(articleId, relayed);
+    for (const entry of fresh) relayed.bytesSinceCompaction += entry.update.byteLength;
+    const due = dueForCompaction({ sinceSnapshot: relayed.sinceCompaction, bytesSinceSnapshot: relayed.bytesSinceCompaction, snapshotBytes: relayed.snapshotBytes }, this.options.compactAfterUpdates);
+    if (due && !relayed.compacting) void this.compact(articleId, relayed);
   }
 
   /** The live doc holds every entry through lastSeq (its own were applied before they were appended). */
   private async compact(articleId: string, relayed: RelayedDoc): Promise<void> {
     relayed.compacting = true;
     relayed.sinceCompaction = 0;
+    relayed.bytesSinceCompaction = 0;
     try {
-      const compacted = await this.store.tryCompact(articleId, Y.encodeStateAsUpdateV2(relayed.doc), relayed.lastSeq);
+      const snapshot = Y.encodeStateAsUpdateV2(relayed.doc);
+      relayed.snapshotBytes = snapshot.byteLength;
+      const compacted = await this.store.tryCompact(articleId, snapshot, relayed.lastSeq);
       this.log.debug({ articleId, throughSeq: relayed.lastSeq, compacted }, compacted ? 'compacted doc stream' : 'another instance is compacting');
     } catch (error) {
       this.log.warn({ err: error, articleId }, 'doc stream compaction failed; will try again later');
