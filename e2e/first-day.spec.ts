@@ -203,6 +203,47 @@ test('removing a reader comment asks first', async ({ actor }) => {
   await expect(lead.page.getByText('Open on Sundays too, please.')).toHaveCount(0);
 });
 
+test('a writer whose story turns read-only sees a sticky notice saying why and who can reopen it, and typing is visibly refused', async ({ actor }) => {
+  const alice = await actor('alice');
+  const lead = await actor('lead');
+  const id = await alice.createArticle('Tram line extension');
+  await alice.typeInBody('The tram line will reach the airport by 2028.');
+  for (const to of ['filed', 'editing', 'approved']) {
+    expect((await lead.page.request.post(`/api/articles/${id}/transitions`, { data: { to } })).status()).toBe(200);
+  }
+  const notice = alice.page.getByTestId('read-only-banner');
+  await expect(notice).toContainText('approved');
+  await expect(notice).toContainText('A desk lead can reopen it');
+  expect(await notice.evaluate((el) => getComputedStyle(el).position)).toBe('sticky');
+  await expect(alice.body()).toHaveAttribute('title', /Read-only/);
+
+  await alice.body().click();
+  await alice.page.keyboard.type('Extra words');
+  await expect(alice.page.getByTestId('typing-blocked')).toContainText('Your typing was not added');
+  await expect.poll(() => alice.bodyText()).toBe('The tram line will reach the airport by 2028.');
+  await alice.headline().click();
+  await alice.page.keyboard.type('!');
+  await expect(alice.headline()).toHaveValue('Tram line extension');
+  await expect(alice.page.getByTestId('typing-blocked')).toBeVisible();
+});
+
+test('on a 390 px phone the editor shows the connection and Saved, and the panel tabs are near', async ({ actor }) => {
+  const alice = await actor('alice');
+  await alice.page.setViewportSize({ width: 390, height: 844 });
+  await alice.createArticle('Phone story');
+  await alice.typeInBody('Filed from the scene.');
+  await expect(alice.page.getByTestId('connection-status')).toBeVisible();
+  await expect(alice.page.getByTestId('save-status')).toHaveText('Saved');
+  await expect(alice.page.getByTestId('save-status')).toBeVisible();
+  const tab = alice.page.getByRole('tab', { name: 'Workflow' });
+  // The tabs follow the story closely: no screen-tall gap before them.
+  const gap = await tab.evaluate((el) => el.getBoundingClientRect().top - document.getElementById('article-body')!.getBoundingClientRect().bottom);
+  expect(gap).toBeLessThan(200);
+  // Nothing in the bar spills past the screen's edge.
+  const overflow = await alice.page.locator('.editor-bar').evaluate((bar) => bar.scrollWidth - bar.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});
+
 /**
  * Demo users get random ids, so whether two usual colours clash is chance: start servers until
  * two of lead, alice and bob share one (28% per server), so the test shows the de-duplication.

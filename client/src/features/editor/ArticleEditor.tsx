@@ -113,6 +113,8 @@ export function ArticleEditor({ doc, provider, me, readOnly, onHeadline, showAut
 
   useEffect(() => {
     if (editor && !editor.isDestroyed && editor.isEditable === readOnly) editor.setEditable(!readOnly);
+    // The pointer says so too: a "not allowed" cursor with a tooltip over a read-only body.
+    if (editor && !editor.isDestroyed) editor.view.dom.title = readOnly ? 'Read-only: this story cannot be changed right now' : '';
   }, [editor, readOnly]);
 
   // Keep our awareness identity in sync if the display name changes.

@@ -59,6 +59,30 @@ function EditorSession({ articleId }: { articleId: string }) {
     }
   }, [access, session.provider]);
 
+  // Typing into a read-only story is refused visibly (the notice says so), never dropped in silence.
+  const [blockedAt, setBlockedAt] = useState(0);
+  useEffect(() => {
+    if (!session.readOnly) {
+      setBlockedAt(0);
+      return;
+    }
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key.length !== 1 && e.key !== 'Enter' && e.key !== 'Backspace' && e.key !== 'Delete') return;
+      const target = e.target as HTMLElement;
+      const field = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement ? target : null;
+      if (field ? !field.readOnly || !field.closest('.article-editor') : target !== document.body && !target.closest('.article-editor')) return;
+      setBlockedAt(Date.now());
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [session.readOnly]);
+  useEffect(() => {
+    if (!blockedAt) return;
+    const timer = window.setTimeout(() => setBlockedAt(0), 5000);
+    return () => window.clearTimeout(timer);
+  }, [blockedAt]);
+
   const title = headline?.trim() || (lookup.state === 'ok' ? lookup.article.headline : '');
   useEffect(() => {
     document.title = access === 'forbidden' ? 'No access · Copydesk' : access === 'not-found' ? 'Not found · Copydesk' : `${title || 'Article'} · Copydesk`;
@@ -73,7 +97,7 @@ function EditorSession({ articleId }: { articleId: string }) {
       <header className="editor-bar">
         <div className="editor-bar__inner">
           <Link to="/" className="back-link">
-            <span aria-hidden="true">←</span> Desk
+            <span aria-hidden="true">←</span> <span className="back-link__label">Desk</span>
           </Link>
           <div className="editor-bar__title" aria-hidden={!title}>
             {lookup.state === 'ok' && <StatusBadge status={lookup.article.status} />}
@@ -114,12 +138,20 @@ function EditorSession({ articleId }: { articleId: string }) {
       )}
 
       {session.readOnly && (
-        <div className="banner banner--readonly" role="status" data-testid="read-only-banner">
+        <div className={`banner banner--readonly${blockedAt ? ' banner--nudge' : ''}`} role="status" data-testid="read-only-banner" key={blockedAt}>
           <div className="banner__inner">
             <LockIcon />
-            <p>
-              <strong>Read-only.</strong> {session.readOnlyReason ?? 'You can read this article but not change it right now.'}
-            </p>
+            <div>
+              <p>
+                <strong>Read-only.</strong> {session.readOnlyReason ?? 'You can read this article but not change it right now.'}
+                {user.role !== 'lead' && ' A desk lead can reopen it for editing from the Workflow tab.'}
+              </p>
+              {blockedAt > 0 && (
+                <p className="banner__blocked" role="alert" data-testid="typing-blocked">
+                  Your typing was not added: this story cannot be changed right now.
+                </p>
+              )}
+            </div>
           </div>
         </div>
       )}

@@ -36,7 +36,7 @@ export function AuthorToggle({ on, onChange }: { on: boolean; onChange: (on: boo
         <span />
         <span />
       </span>
-      Authors
+      <span className="author-toggle__label">Authors</span>
     </button>
   );
 }
