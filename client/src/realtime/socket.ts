@@ -10,7 +10,15 @@ let socket: AppSocket | null = null;
  * their rooms on it and re-subscribe on every 'connect', so a reconnect never misses a room.
  */
 export function getSocket(): AppSocket {
-  socket ??= io({ withCredentials: true, transports: ['websocket', 'polling'] });
+  if (!socket) {
+    const created: AppSocket = io({ withCredentials: true, transports: ['websocket', 'polling'] });
+    // The server drops a socket whose rights changed (signed out elsewhere, password or role
+    // changed): connect again with whatever the cookie says now; features re-subscribe on 'connect'.
+    created.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect') created.connect();
+    });
+    socket = created;
+  }
   return socket;
 }
 
