@@ -141,7 +141,8 @@ export type SaveVersionRequest = z.infer<typeof SaveVersionRequest>;
 export const DiffPart = z.object({ value: z.string(), added: z.boolean(), removed: z.boolean() });
 export type DiffPart = z.infer<typeof DiffPart>;
 export const VersionDiffResponse = z.object({
-  against: z.enum(['current', 'published']),
+  /** `current`, `published`, or the id of the version compared with. */
+  against: z.string(),
   parts: z.array(DiffPart),
 });
 export type VersionDiffResponse = z.infer<typeof VersionDiffResponse>;

@@ -46,11 +46,14 @@ export class VersionService {
     return { ...(await this.summary(record)), headline: rest.headline, dek: rest.dek, text: rest.text, html: rest.html };
   }
 
-  /** Word-level diff from the version to the current draft or to the published page. */
-  async diff(articleId: string, versionId: string, against: 'current' | 'published'): Promise<DiffPart[]> {
+  /** Word-level diff from the version to the current draft, the published page or another version. */
+  async diff(articleId: string, versionId: string, against: string): Promise<DiffPart[]> {
     const version = await this.require(articleId, versionId);
     let target: string;
-    if (against === 'published') {
+    if (against !== 'current' && against !== 'published') {
+      const other = await this.require(articleId, against);
+      target = fullText(other.headline, other.dek, other.text);
+    } else if (against === 'published') {
       const page = await this.store.published.get(articleId);
       if (!page) throw new HttpError(ErrorCode.notFound, 'This article has not been published');
       target = fullText(page.headline, page.dek, page.text);

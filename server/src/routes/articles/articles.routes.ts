@@ -9,7 +9,8 @@ import type { AppContext } from '../../context.ts';
 import { availableTransitions } from '../../newsroom/workflow.ts';
 
 const VersionId = z.string().uuid();
-const DiffAgainst = z.enum(['current', 'published']).default('current');
+/** The current draft, the published page, or another version (its id): any two texts can be compared. */
+const DiffAgainst = z.union([z.enum(['current', 'published']), z.string().uuid()]).default('current');
 
 export function articleRoutes({ articles, versions }: AppContext): Router {
   const router = Router();
@@ -89,7 +90,7 @@ export function articleRoutes({ articles, versions }: AppContext): Router {
 
   router.get('/:id/versions/:vid/diff', requireRole('writer', 'lead'), async (req, res) => {
     const against = DiffAgainst.safeParse(req.query.against);
-    if (!against.success) throw new HttpError(ErrorCode.invalidRequest, 'against: must be "current" or "published"');
+    if (!against.success) throw new HttpError(ErrorCode.invalidRequest, 'against: must be "current", "published" or a version id');
     const id = articleId(req.params.id);
     const parts = await versions.diff(id, parseParam(VersionId, req.params.vid, 'version'), against.data);
     res.json({ against: against.data, parts });

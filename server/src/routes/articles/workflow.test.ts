@@ -285,6 +285,14 @@ describe('versions', () => {
     expect((await server.request(`/api/articles/${article.id}/versions/not-a-uuid`, { cookie: as('lead') })).status).toBe(404);
     expect((await server.request(`/api/articles/${article.id}/versions`, { cookie: as('rita') })).status).toBe(403);
 
+    // Any two versions compare: the first draft against a later one saved now.
+    const later = await (await server.request(`/api/articles/${article.id}/versions`, { method: 'POST', cookie: as('lead'), json: { label: 'Later' } })).json();
+    const between = await (await server.request(`/api/articles/${article.id}/versions/${version.id}/diff?against=${later.id}`, { cookie: as('lead') })).json();
+    expect(between.against).toBe(later.id);
+    expect(between.parts.filter((p: { added: boolean }) => p.added).map((p: { value: string }) => p.value.trim())).toEqual(['twelve']);
+    const unknownVersion = '00000000-0000-4000-8000-000000000000';
+    expect((await server.request(`/api/articles/${article.id}/versions/${version.id}/diff?against=${unknownVersion}`, { cookie: as('lead') })).status).toBe(404);
+
     // Restore while both are connected: both end with the old text, and keep editing.
     const restore = await server.request(`/api/articles/${article.id}/versions/${version.id}/restore`, { method: 'POST', cookie: as('lead') });
     expect(restore.status).toBe(200);
