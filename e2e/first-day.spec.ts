@@ -203,6 +203,30 @@ test('removing a reader comment asks first', async ({ actor }) => {
   await expect(lead.page.getByText('Open on Sundays too, please.')).toHaveCount(0);
 });
 
+test('removing a reported comment from the moderation queue asks first', async ({ actor }) => {
+  const alice = await actor('alice');
+  const lead = await actor('lead');
+  const id = await approvedArticle(alice, lead, 'Market day moves');
+  expect((await lead.page.request.post(`/api/articles/${id}/publish`, { data: {} })).status()).toBe(200);
+  const rita = await actor('rita');
+  const posted = await rita.page.request.post(`/api/articles/${id}/comments`, { data: { body: 'Total nonsense from start to end.' } });
+  const comment = (await posted.json()) as { id: string };
+  expect((await alice.page.request.post(`/api/articles/${id}/comments/${comment.id}/report`, { data: { reason: 'rude' } })).status()).toBeLessThan(300);
+
+  await lead.page.goto('/moderation');
+  const item = lead.page.getByTestId('moderation-item').filter({ hasText: 'Total nonsense' });
+  await item.getByRole('button', { name: 'Remove' }).click();
+  const dialog = lead.page.getByRole('dialog', { name: 'Remove this comment?' });
+  await expect(dialog).toContainText('Rita Reader’s comment comes off “Market day moves”');
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await lead.page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(item).toBeVisible();
+  await item.getByRole('button', { name: 'Remove' }).click();
+  await dialog.getByRole('button', { name: 'Remove' }).click();
+  await expect(item).toHaveCount(0);
+});
+
 test('a writer whose story turns read-only sees a sticky notice saying why and who can reopen it, and typing is visibly refused', async ({ actor }) => {
   const alice = await actor('alice');
   const lead = await actor('lead');

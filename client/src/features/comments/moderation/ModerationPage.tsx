@@ -8,6 +8,7 @@ import { formatAbsolute, formatRelative, useNow } from '../../../lib/time.ts';
 import { CommentText } from '../CommentText.tsx';
 import { commentsApi } from '../api.ts';
 import { problem } from '../reader/useReaderComments.ts';
+import { ConfirmDialog } from '../../../components/ConfirmDialog.tsx';
 
 interface QueueState {
   items: ModerationItem[] | null;
@@ -156,6 +157,8 @@ function QueueCard({ item, now, onDone }: { item: ModerationItem; now: number; o
   const [sending, setSending] = useState(false);
   const [note, setNote] = useState('');
   const [sent, setSent] = useState(false);
+  /** Removing a published comment takes it off the reader page: ask first. */
+  const [confirmRemove, setConfirmRemove] = useState(false);
 
   const act = async (action: 'approve' | 'reject') => {
     setBusy(true);
@@ -226,9 +229,25 @@ function QueueCard({ item, now, onDone }: { item: ModerationItem; now: number; o
         <button type="button" className="button button--primary" disabled={busy} onClick={() => void act('approve')}>
           {pending ? 'Approve' : 'Keep'}
         </button>
-        <button type="button" className="button button--danger" disabled={busy} onClick={() => void act('reject')}>
+        <button type="button" className="button button--danger" disabled={busy} onClick={() => (pending ? void act('reject') : setConfirmRemove(true))}>
           {pending ? 'Reject' : 'Remove'}
         </button>
+        <ConfirmDialog
+          open={confirmRemove}
+          title="Remove this comment?"
+          confirmLabel="Remove"
+          danger
+          busy={busy}
+          onCancel={() => setConfirmRemove(false)}
+          onConfirm={() => {
+            setConfirmRemove(false);
+            void act('reject');
+          }}
+        >
+          <p>
+            {comment.author.displayName}’s comment comes off “{article.headline}” for every reader.
+          </p>
+        </ConfirmDialog>
         <button type="button" className="button button--ghost" disabled={busy || sent} onClick={() => setSending((s) => !s)}>
           {sent ? 'Sent to desk' : 'Send to desk'}
         </button>
