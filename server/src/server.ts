@@ -13,7 +13,7 @@ import { SessionService } from './auth/sessions.ts';
 import { TokenService } from './auth/tokens.ts';
 import { LiveRights, LocalRightsChannel, RedisRightsChannel } from './auth/live-rights.ts';
 import { OriginPolicy, clientAddress } from './http/origin.ts';
-import { limiterFactory } from './http/limiters.ts';
+import { limiterFactory, sharedConnections } from './http/limiters.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { MetricsExtension } from './collab/extensions/metrics.ts';
 import { ArticleService } from './newsroom/articles.ts';
@@ -107,12 +107,15 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
   const livePresence = createPresence({ env, log, store, events, ...(redisPresence ? { presenceStore: redisPresence } : {}) });
   redisPresence?.onRepublish(() => livePresence.tracker.republish());
   let versions: VersionService | null = null;
+  const sharedConnectionLimits = sharedConnections(store, log, { ttlMs: env.INSTANCE_TTL_MS });
   const collab = new CollabServer({
     log,
     authenticate: collabAuthenticator(sessions, tokens, store),
     isAllowedOrigin: origins.allowsRequest,
     clientAddress: (request) => clientAddress(request, env.TRUST_PROXY),
     countError: (code) => metrics.errors.inc({ channel: 'collab', code: String(code) }),
+    // Redis mode: the connection limits count every instance's connections.
+    ...(sharedConnectionLimits ? { sharedConnections: sharedConnectionLimits } : {}),
     extensions: [
       // The relay notes the stream position before persistence loads the doc.
       ...(relay ? [relay] : []),
@@ -196,6 +199,7 @@ export async function startServer(env: Env, options: { store?: Store; log?: Logg
       await io.close().catch(() => undefined);
       http.closeAllConnections();
       await rights.stop();
+      sharedConnectionLimits?.stop();
       await store.close();
     })());
 

@@ -22,6 +22,13 @@ export interface CollabServerOptions {
   clientAddress?(request: IncomingMessage): string;
   /** A handshake refused or a connection closed by us with an error close code (4xxx, 1009, 1011), for /metrics. */
   countError?(code: number): void;
+  /**
+   * The per-user and per-address connection limits counted over every instance (Redis mode), on
+   * top of this instance's own count: resolves with a release function, or null when a limit is reached.
+   */
+  sharedConnections?: {
+    acquire(userId: string, address: string, limits: { perUser: number; perAddress: number }): Promise<(() => void) | null>;
+  };
   maxMessageBytes: number;
   maxUpdateBytes: number;
   maxDocBytes: number;
@@ -56,6 +63,8 @@ class Connection implements CollabConnection {
   updatesApplied = 0;
   updatesRefused = 0;
   refusedReason: string | null = null;
+  /** Frees this connection's place in the limits shared by every instance (see sharedConnections). */
+  releaseShared: (() => void) | null = null;
   /** Frames written since the raw socket was corked; 0 when it is not corked by us. */
   private corkedFrames = 0;
   constructor(
@@ -329,13 +338,25 @@ export class CollabServer {
     increment(this.perUser, auth.user.id, 1);
     increment(this.perAddress, address, 1);
     let accepted = false;
+    let shared: (() => void) | null = null;
     const release = () => {
       if (accepted) return;
       accepted = true;
       increment(this.perUser, auth.user.id, -1);
       increment(this.perAddress, address, -1);
+      shared?.();
     };
     socket.once('close', release);
+    if (this.options.sharedConnections) {
+      const limits = { perUser: this.options.maxConnectionsPerUser, perAddress: this.options.maxConnectionsPerAddress };
+      const slot = await this.options.sharedConnections.acquire(auth.user.id, address, limits);
+      if (accepted) return slot?.(); // the client went away meanwhile
+      if (!slot) {
+        release();
+        return reject(CloseCode.tooManyConnections, 'too many connections for this user or address');
+      }
+      shared = slot;
+    }
 
     let live: LiveDoc;
     try {
@@ -356,8 +377,9 @@ export class CollabServer {
       accepted = true;
       live.pendingJoins--;
       try {
-        this.accept(live, ws, socket, request, auth, address);
+        this.accept(live, ws, socket, request, auth, address).releaseShared = shared;
       } catch (error) {
+        shared?.();
         this.options.log.error({ err: error, articleId }, 'accepting a collab connection failed');
         this.options.countError?.(CloseCode.internalError);
         ws.close(CloseCode.internalError, 'internal error');
@@ -415,7 +437,7 @@ export class CollabServer {
     return live;
   }
 
-  private accept(live: LiveDoc, socket: WebSocket, raw: Duplex, request: IncomingMessage, auth: AuthResult, address: string): void {
+  private accept(live: LiveDoc, socket: WebSocket, raw: Duplex, request: IncomingMessage, auth: AuthResult, address: string): Connection {
     const customMessages = URL.parse(request.url ?? '/', 'http://localhost')?.searchParams.get(COLLAB_CUSTOM_MESSAGES_PARAM) === '1';
     const conn = new Connection(socket, raw, live.articleId, auth.user, address, auth.readOnly, auth.readOnlyReason, customMessages, request);
     live.connections.add(conn);
@@ -449,6 +471,7 @@ export class CollabServer {
     const states = [...live.awareness.getStates().keys()];
     if (states.length > 0) conn.send(encodeAwareness(live.awareness, states));
     for (const ext of this.options.extensions) ext.onConnect?.({ ...contextOf(live), connection: conn });
+    return conn;
   }
 
   private handleMessage(live: LiveDoc, conn: Connection, message: Uint8Array): void {
@@ -674,6 +697,8 @@ export class CollabServer {
     if (!live.connections.delete(conn)) return;
     increment(this.perUser, conn.user.id, -1);
     increment(this.perAddress, conn.address, -1);
+    conn.releaseShared?.();
+    conn.releaseShared = null;
     if (conn.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(live.awareness, [...conn.awarenessIds], null);
     for (const ext of this.options.extensions) ext.onDisconnect?.({ ...contextOf(live), connection: conn });
     this.scheduleUnload(live);

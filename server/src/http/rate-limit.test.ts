@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../test/harness.ts';
+import type WebSocket from 'ws';
+import { CloseCode } from '@copydesk/protocol';
+import { eventually, rawSocket, startTestServer, type TestServer } from '../test/harness.ts';
 import { startRedisServer, type RedisServer } from '../cluster/processes.ts';
 
 /** Whom a limit counts: never what a client writes into X-Forwarded-For; and one limit for every instance. */
@@ -63,5 +65,33 @@ describe('shared limits across instances (Redis)', () => {
     const a = await server({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, INSTANCE_ID: 'a' });
     const b = await server({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, INSTANCE_ID: 'b', SEED_DEMO: 'false' });
     expect([await attempt(a), await attempt(b), await attempt(a), await attempt(b), await attempt(a)]).toEqual([401, 401, 401, 429, 429]);
+  });
+
+  it('two instances enforce one /collab connection limit per person; a closed connection frees its place', async () => {
+    const prefix = `limits-${randomUUID()}:`;
+    const a = await server({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, INSTANCE_ID: 'a', MAX_CONNECTIONS_PER_USER: '3' });
+    const b = await server({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, INSTANCE_ID: 'b', SEED_DEMO: 'false', MAX_CONNECTIONS_PER_USER: '3' });
+    const alice = await a.login('alice');
+    const created = await a.request('/api/articles', { method: 'POST', cookie: alice, json: { headline: 'Counted everywhere' } });
+    const id = ((await created.json()) as { id: string }).id;
+    /** Opens a /collab socket: 'open' once the server speaks (sync step 1), else its close code. */
+    const open = async (s: TestServer): Promise<{ socket: WebSocket; outcome: 'open' | number }> => {
+      const socket = rawSocket(`${s.wsUrl}/${id}`, alice);
+      cleanup.push(() => socket.terminate());
+      const outcome = await new Promise<'open' | number>((resolve) => {
+        socket.once('message', () => resolve('open'));
+        socket.once('close', (code) => resolve(code));
+        socket.on('error', () => undefined);
+      });
+      return { socket, outcome };
+    };
+    const first = await open(a);
+    const results = [first.outcome, (await open(a)).outcome, (await open(b)).outcome, (await open(b)).outcome];
+    expect(results).toEqual(['open', 'open', 'open', CloseCode.tooManyConnections]);
+    const closed = new Promise((resolve) => first.socket.once('close', resolve));
+    first.socket.close();
+    await closed;
+    // The place is free once instance a has seen the close (its release is one Redis round trip).
+    await eventually(async () => (await open(b)).outcome === 'open', 5_000, 'a place on instance b');
   });
 });
