@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Copydesk: one image for every instance of a cluster (see docker-compose.yml).
 
-# ---- build: every dependency, then the client bundle ----
+# ---- build: every dependency, then the compiled server (tsc -b) and the client bundle ----
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
@@ -15,7 +15,8 @@ COPY client/package.json client/
 COPY e2e/package.json e2e/
 COPY bench/package.json bench/
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts scripts
 COPY packages packages
 COPY server server
 COPY client client
@@ -42,11 +43,10 @@ RUN apt-get update \
  && npm cache clean --force \
  && apt-get purge -y python3 make g++ && apt-get autoremove -y \
  && rm -rf /var/lib/apt/lists/*
-COPY --from=build /app/tsconfig.json ./
-COPY --from=build /app/packages/protocol/src packages/protocol/src
-COPY --from=build /app/packages/article-doc/src packages/article-doc/src
-COPY --from=build /app/server/src server/src
-COPY --from=build /app/server/tsconfig.json server/
+# Compiled JavaScript only: no TypeScript sources, no tests or test support (never compiled).
+COPY --from=build /app/packages/protocol/dist packages/protocol/dist
+COPY --from=build /app/packages/article-doc/dist packages/article-doc/dist
+COPY --from=build /app/server/dist server/dist
 COPY --from=build /app/client/dist client/dist
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
@@ -55,4 +55,5 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM: stop taking connections, flush every document, close sockets with 1001 (clients reconnect elsewhere).
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "server/src/main.ts"]
+# Operators: `docker compose exec app node server/dist/user-cli/cli.js add ...` (see README, first lead).
+CMD ["node", "server/dist/main.js"]

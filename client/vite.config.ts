@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +18,8 @@ export default defineConfig({
   root: decodeURIComponent(new URL('.', import.meta.url).pathname),
   plugins: [react()],
   resolve: {
+    // Workspace packages from their TypeScript source (the `source` export condition), not dist/.
+    conditions: ['source', ...defaultClientConditions],
     // One copy of each: two Yjs or ProseMirror instances break collaboration silently.
     dedupe: ['yjs', 'y-protocols', 'lib0', '@tiptap/pm', 'react', 'react-dom'],
   },

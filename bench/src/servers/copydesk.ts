@@ -85,7 +85,7 @@ export function createCopydesk(id: string, label: string, opts: CopydeskOptions)
       if (opts.redisPrefix) env.REDIS_PREFIX = opts.redisPrefix;
       if (opts.instanceId) env.INSTANCE_ID = opts.instanceId;
       child = await spawnNode({
-        args: ['--import', 'tsx', 'src/main.ts'],
+        args: ['--conditions=source', '--import', 'tsx', 'src/main.ts'],
         cwd: COPYDESK_SERVER_DIR,
         env,
         tag: id,

@@ -13,7 +13,7 @@ const run = promisify(execFile);
 
 /** Runs the real `npm run backup|restore` entry point with the given store configuration. */
 async function cli(command: 'backup' | 'restore', file: string, env: Record<string, string>) {
-  return run(process.execPath, ['--import', 'tsx', 'src/backup/cli.ts', command, file], {
+  return run(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/backup/cli.ts', command, file], {
     cwd: SERVER_DIR,
     env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env },
   });

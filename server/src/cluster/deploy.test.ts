@@ -82,7 +82,9 @@ describe('Dockerfile', () => {
     expect(final).toMatch(/npm ci --omit=dev/);
     expect(final).toMatch(/^USER node$/m);
     expect(final).toMatch(/HEALTHCHECK[\s\S]*\/healthz/);
-    expect(final).toMatch(/CMD \["node", "--import", "tsx", "server\/src\/main\.ts"\]/);
+    expect(final).toMatch(/CMD \["node", "server\/dist\/main\.js"\]/);
+    // Compiled JavaScript only: no TypeScript sources and no tsx at runtime.
+    expect(final).not.toMatch(/tsx|\/src\b/);
   });
 });
 
