@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { connectClient, cookieWebSocket, eventually, startTestServer, waitForSync, type TestClient, type TestServer } from '../test/harness.ts';
 import { startRedisServer, type RedisServer } from '../cluster/processes.ts';
+import type { RedisStore } from '../storage/redis/redis-store.ts';
 
 /**
  * Rights follow the person onto open connections: a logout, a password change or a revoked token
@@ -187,5 +188,37 @@ describe('rights follow the person across instances (Redis)', () => {
     await flap;
     await eventually(() => b.collab.connections(articleId).every((c) => c.readOnly), 5_000, 'the writer on b to turn read-only');
     expect(writer.closes).toEqual([]);
+  });
+
+  it('a role change announced on one instance (ctx.rights.userChanged) downgrades or closes that person\'s editors on the other', async () => {
+    const prefix = `rights-${randomUUID()}:`;
+    const [a, b] = [
+      await startTestServer({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, INSTANCE_ID: 'a' }),
+      await startTestServer({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, INSTANCE_ID: 'b' }),
+    ];
+    cleanup.push(() => a.stop(), () => b.stop());
+    const lead = await a.login('lead');
+    const approved = await createArticle(a, lead);
+    for (const to of ['filed', 'editing', 'approved']) {
+      expect((await a.request(`/api/articles/${approved}/transitions`, { method: 'POST', cookie: lead, json: { to } })).status).toBe(200);
+    }
+    const draft = await createArticle(a, lead);
+    const onApproved = editor(b, approved, { cookie: lead });
+    const onDraft = editor(b, draft, { cookie: lead });
+    await Promise.all([waitForSync(onApproved), waitForSync(onDraft)]);
+    expect(b.collab.connections(approved).every((c) => !c.readOnly)).toBe(true);
+
+    // The lead becomes a writer (written straight into the store, as PATCH /api/users/:id will): read-only on the approved story.
+    const store = a.ctx.store as RedisStore;
+    const user = (await store.users.findByUsername('lead'))!;
+    await store.client.set(store.keys.user(user.id), JSON.stringify({ ...user, role: 'writer' }));
+    await a.ctx.rights.userChanged(user.id);
+    await within2s(() => b.collab.connections(approved).length === 1 && b.collab.connections(approved)[0]!.readOnly, 'read-only on the approved story');
+    expect(b.collab.connections(draft)[0]?.readOnly).toBe(false);
+
+    // Then a reader: readers may not open working copies at all.
+    await store.client.set(store.keys.user(user.id), JSON.stringify({ ...user, role: 'reader' }));
+    await a.ctx.rights.userChanged(user.id);
+    await within2s(() => onApproved.closes.includes(CloseCode.forbidden) && onDraft.closes.includes(CloseCode.forbidden), 'both editors closed with 4403');
   });
 });
