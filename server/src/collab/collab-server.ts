@@ -463,7 +463,12 @@ export class CollabServer {
       }
     });
     socket.on('close', () => this.detach(live, conn));
-    socket.on('error', (error) => log.debug({ err: error }, 'collab socket error'));
+    socket.on('error', (error) => {
+      log.debug({ err: error }, 'collab socket error');
+      // ws closes a socket that broke the WebSocket framing itself: 1009 past MAX_MESSAGE_BYTES, 1002 otherwise.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code?.startsWith('WS_ERR_')) this.options.countError?.(code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? CloseCode.tooLarge : 1002);
+    });
 
     // Only to clients that asked (stock providers log unknown message types), and only when it says something.
     if (conn.readOnly && conn.customMessages) conn.send(encodeStatus({ readOnly: true, reason: conn.readOnlyReason }));

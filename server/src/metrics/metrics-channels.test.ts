@@ -28,7 +28,7 @@ async function value(server: TestServer, sample: string): Promise<number> {
 describe('metrics on one instance', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ METRICS_TOKEN: TOKEN, COMMENT_RATE_PER_USER: '100', COMMENT_RATE_PER_IP: '100' });
+    server = await startTestServer({ METRICS_TOKEN: TOKEN, COMMENT_RATE_PER_USER: '100', COMMENT_RATE_PER_IP: '100', MAX_MESSAGE_BYTES: '4096' });
   });
   afterAll(async () => {
     await server?.stop();
@@ -62,6 +62,20 @@ describe('metrics on one instance', () => {
     const articles = (await (await server.request('/api/articles', { cookie: await server.login('alice') })).json()) as { articles: Array<{ id: string }> };
     for (let i = 0; i < 2; i++) expect(await closeCodeOf(rawSocket(`${server.wsUrl}/${articles.articles[0]!.id}`))).toBe(CloseCode.unauthenticated);
     expect(await value(server, collabErrors)).toBe(collabBefore + 2);
+
+    // A frame past MAX_MESSAGE_BYTES (closed by ws itself) and a malformed one (closed by us).
+    const tooLarge = `copydesk_errors_total{channel="collab",code="${CloseCode.tooLarge}"}`;
+    const malformed = `copydesk_errors_total{channel="collab",code="${CloseCode.malformed}"}`;
+    const [largeBefore, malformedBefore] = [await value(server, tooLarge), await value(server, malformed)];
+    const cookie = await server.login('alice');
+    for (const frame of [new Uint8Array(8192), new Uint8Array([0, 2, 200])]) {
+      const socket = rawSocket(`${server.wsUrl}/${articles.articles[0]!.id}`, cookie);
+      await new Promise((resolve) => socket.once('message', resolve));
+      const closed = closeCodeOf(socket);
+      socket.send(frame);
+      await closed;
+    }
+    await eventually(async () => (await value(server, tooLarge)) === largeBefore + 1 && (await value(server, malformed)) === malformedBefore + 1, 5_000, 'both closes counted');
   });
 });
 
