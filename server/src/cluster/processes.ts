@@ -143,11 +143,12 @@ export function renderNginxConfig(upstreamPorts: number[], listenPort: number, p
 }
 
 /** nginx (Debian's package) as a non-daemon child process with the rendered deploy config. */
-export async function startNginx(upstreamPorts: number[]): Promise<Nginx> {
+export async function startNginx(upstreamPorts: number[], options: { adjust?: (rendered: string, prefix: string) => string } = {}): Promise<Nginx & { prefix: string }> {
   const prefix = mkdtempSync(join(tmpdir(), 'copydesk-nginx-'));
   const port = await freePort();
   const conf = join(prefix, 'nginx.conf');
-  writeFileSync(conf, renderNginxConfig(upstreamPorts, port, prefix));
+  const rendered = renderNginxConfig(upstreamPorts, port, prefix);
+  writeFileSync(conf, options.adjust ? options.adjust(rendered, prefix) : rendered);
   let output = '';
   const child = spawn(NGINX_BIN, ['-p', prefix, '-c', conf, '-e', 'stderr', '-g', `daemon off; pid ${join(prefix, 'nginx.pid')}; error_log stderr notice;`], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -156,6 +157,7 @@ export async function startNginx(upstreamPorts: number[]): Promise<Nginx> {
   child.stderr!.on('data', (d) => (output += d));
   await waitForOutput(child, /start worker process/, 'nginx', () => output);
   return {
+    prefix,
     port,
     url: `http://127.0.0.1:${port}`,
     child,
