@@ -34,7 +34,7 @@ const wanted = which === 'server' ? ['server'] : ['server', 'client'];
 for (const name of wanted) {
   const target = targets[name];
   if (!isStale(target)) continue;
-  console.log(`[copydesk] ${target.output} is missing or older than its sources: npm ${target.command.join(' ')}`);
+  console.error(`[copydesk] ${target.output} is missing or older than its sources: npm ${target.command.join(' ')}`);
   const result = spawnSync('npm', target.command, { cwd: ROOT, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
   // tsc -b skips emitting when only timestamps changed; mark the output as checked against these sources.

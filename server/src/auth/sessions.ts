@@ -44,7 +44,9 @@ export class SessionService {
       return null;
     }
     if (idleFor > TOUCH_EVERY_MS) await this.store.sessions.touch(id, new Date().toISOString());
-    return this.store.users.findById(session.userId);
+    const user = await this.store.users.findById(session.userId);
+    // Deactivation ends every session at its next request, even one that was never logged out.
+    return user && !user.deactivatedAt ? user : null;
   }
 
   /** Resolves the session cookie of a raw request (WebSocket upgrade, Socket.IO handshake). */

@@ -39,7 +39,8 @@ export class TokenService {
     const record = await this.store.tokens.findByHash(hash(token));
     if (!record || record.revokedAt) return null;
     const owner = await this.store.users.findById(record.ownerId);
-    if (!owner) return null;
+    // A deactivated person's tokens stop working with them.
+    if (!owner || owner.deactivatedAt) return null;
     if (!record.lastUsedAt || Date.now() - Date.parse(record.lastUsedAt) > TOUCH_EVERY_MS) await this.store.tokens.touch(record.id, new Date().toISOString());
     return { ...owner, role: lower(record.role, owner.role) };
   }

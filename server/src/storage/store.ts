@@ -9,7 +9,11 @@ export interface UserRecord {
   /** scrypt hash and salt, encoded as `scrypt$<salt-b64>$<hash-b64>`. */
   passwordHash: string;
   createdAt: string;
+  /** Set when a lead or operator deactivated the account: no sign-in, no sessions, no tokens. */
+  deactivatedAt?: string | null;
 }
+
+export type UserPatch = Partial<Pick<UserRecord, 'displayName' | 'role' | 'deactivatedAt'>>;
 
 export interface SessionRecord {
   /** sha256 of the cookie token: a leaked store does not leak live sessions. */
@@ -97,6 +101,8 @@ export interface UserStore {
   list(): Promise<UserRecord[]>;
   count(): Promise<number>;
   setPasswordHash(id: string, passwordHash: string): Promise<void>;
+  /** Changes the given fields; the updated user, or null when there is no such user. */
+  update(id: string, patch: UserPatch): Promise<UserRecord | null>;
 }
 
 /** An API token for bots and scripts; only its hash is stored. */

@@ -28,6 +28,7 @@ export function authRoutes({ store, sessions, env, rights, limiters }: AppContex
       // Hash even for unknown users so response time does not reveal which usernames exist.
       const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
       if (!user || !ok) throw new HttpError(ErrorCode.invalidCredentials, 'Wrong username or password');
+      if (user.deactivatedAt) throw new HttpError(ErrorCode.forbidden, 'This account has been deactivated; ask a desk lead');
       // A fresh session id at every login (no fixation); the previous one is dropped.
       if (req.sessionToken) await sessions.destroy(req.sessionToken);
       const token = await sessions.create(user.id);

@@ -9,6 +9,8 @@ export class RedisKeys {
   /** username (lower-cased) → user id; SET NX keeps usernames unique regardless of case. */
   username = (username: string) => `${this.prefix}username:${username.toLowerCase()}`;
   users = () => `${this.prefix}users`;
+  /** The layout version of every key under this prefix (see REDIS_SCHEMA_VERSION). */
+  schemaVersion = () => `${this.prefix}schema-version`;
   token = (id: string) => `${this.prefix}token:${id}`;
   tokenHash = (hash: string) => `${this.prefix}token-hash:${hash}`;
   userTokens = (userId: string) => `${this.prefix}user-tokens:${userId}`;

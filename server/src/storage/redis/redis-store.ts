@@ -69,6 +69,22 @@ export interface RedisStore extends Store {
 const COMPACT_LOCK_TTL_MS = 30_000;
 
 /** Opens the Redis driver; throws when Redis cannot be reached within a few seconds. */
+/**
+ * The layout of the keys under a prefix. A layout change bumps it and migrates at start-up; a store
+ * stamped by a newer Copydesk is refused, since this one would misread or damage its keys.
+ */
+export const REDIS_SCHEMA_VERSION = 1;
+
+async function checkSchemaVersion(client: RedisConnection, key: string, url: string): Promise<void> {
+  // Stores from before versioning have the version-1 layout: stamping them is the whole migration.
+  await client.set(key, String(REDIS_SCHEMA_VERSION), { NX: true });
+  const stored = Number(await client.get(key));
+  if (stored > REDIS_SCHEMA_VERSION) {
+    await client.quit().catch(() => {});
+    throw new Error(`Redis store ${key} at ${new URL(url).host} has schema version ${stored}, newer than this Copydesk understands (${REDIS_SCHEMA_VERSION}): run the newer Copydesk`);
+  }
+}
+
 export async function openRedisStore(options: RedisStoreOptions): Promise<RedisStore> {
   const { url, log, instanceId } = options;
   const keys = new RedisKeys(options.prefix);
@@ -76,6 +92,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<RedisS
   const sessionTtlMs = options.sessionTtlMs ?? 0;
   const client = createRedisConnection({ url, log, name: 'store', failFast: true });
   await connectOrThrow(client);
+  await checkSchemaVersion(client, keys.schemaVersion(), url);
   const bin = binary(client);
   const extra: RedisConnection[] = [];
   let closed = false;
@@ -196,6 +213,11 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<RedisS
       },
       async setPasswordHash(id, passwordHash) {
         await scripts.SET_PASSWORD_HASH.run(client, [keys.user(id)], [passwordHash]);
+      },
+      async update(id, patch) {
+        const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+        const json = (await scripts.UPDATE_USER.run(client, [keys.user(id)], [toJson(defined)])) as string | null;
+        return json ? (JSON.parse(json) as UserRecord) : null;
       },
     },
     tokens: {

@@ -211,3 +211,14 @@ for i = 1, #roots do
 end
 return n
 `);
+
+/** KEYS: user. ARGV: JSON patch (null clears a field, e.g. deactivatedAt). Returns the updated user JSON, or nil. */
+export const UPDATE_USER = new Script(`
+local json = redis.call('GET', KEYS[1])
+if not json then return false end
+local user = cjson.decode(json)
+for k, v in pairs(cjson.decode(ARGV[1])) do user[k] = v end
+local updated = cjson.encode(user)
+redis.call('SET', KEYS[1], updated)
+return updated
+`);

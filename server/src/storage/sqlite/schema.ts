@@ -1,3 +1,5 @@
+import type Database from 'better-sqlite3';
+
 /** Idempotent schema of the embedded store. */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS users (
@@ -85,3 +87,32 @@ CREATE TABLE IF NOT EXISTS doc_updates (
 );
 CREATE INDEX IF NOT EXISTS doc_updates_by_article ON doc_updates(article_id, seq);
 `;
+
+/**
+ * Ordered migrations; `PRAGMA user_version` is the number applied. Never edit a shipped step: a
+ * change to the schema is a new step at the end (and the same column in SQLITE_SCHEMA's history
+ * stays as it was, since step 1 is that schema). Stores from before versioning have user_version 0
+ * and already hold step 1's tables, which step 1 creates only if missing.
+ */
+export const SQLITE_MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
+  { name: 'initial schema', sql: SQLITE_SCHEMA },
+  // Deactivated people keep their bylines, comments and history; they just cannot sign in.
+  { name: 'users.deactivated_at', sql: 'ALTER TABLE users ADD COLUMN deactivated_at TEXT' },
+];
+export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;
+
+
+/** Brings the store to SQLITE_SCHEMA_VERSION in one transaction; refuses a store written by a newer Copydesk. */
+export function migrateSqlite(db: Database.Database, file: string): void {
+  const current = Number(db.pragma('user_version', { simple: true }));
+  if (current > SQLITE_SCHEMA_VERSION) {
+    throw new Error(
+      `${file} has schema version ${current}, newer than this Copydesk understands (${SQLITE_SCHEMA_VERSION}): run the newer Copydesk, or restore a backup taken by this one`,
+    );
+  }
+  if (current === SQLITE_SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (const step of SQLITE_MIGRATIONS.slice(current)) db.exec(step.sql);
+    db.exec(`PRAGMA user_version = ${SQLITE_SCHEMA_VERSION}`);
+  })();
+}

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArticleRecord, PublishedRecord, SessionRecord, TokenRecord, StoredDoc, Store, TransitionRecord, UserRecord, VersionRecord, VersionSummaryRecord } from '../store.ts';
-import { SQLITE_SCHEMA } from './schema.ts';
+import { migrateSqlite } from './schema.ts';
 import { sqliteCommentStores } from './comments.ts';
 import { sqliteScheduleStore } from './schedules.ts';
 
@@ -20,7 +20,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
   // NORMAL in WAL mode survives process crashes (only an OS crash can lose the last commits).
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.exec(SQLITE_SCHEMA);
+  migrateSqlite(db, file);
 
   const q = {
     insertUser: db.prepare(
@@ -31,6 +31,10 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
     users: db.prepare('SELECT * FROM users ORDER BY username'),
     userCount: db.prepare('SELECT COUNT(*) AS n FROM users'),
     setPassword: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
+    updateUser: db.prepare(
+      `UPDATE users SET display_name = coalesce(@displayName, display_name), role = coalesce(@role, role),
+         deactivated_at = CASE WHEN @setDeactivated THEN @deactivatedAt ELSE deactivated_at END WHERE id = @id`,
+    ),
     insertToken: db.prepare(
       `INSERT INTO api_tokens (id, owner_id, name, role, token_hash, created_at, last_used_at, revoked_at)
        VALUES (@id, @ownerId, @name, @role, @tokenHash, @createdAt, @lastUsedAt, @revokedAt)`,
@@ -120,6 +124,16 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
       },
       async setPasswordHash(id, passwordHash) {
         q.setPassword.run(passwordHash, id);
+      },
+      async update(id, patch) {
+        q.updateUser.run({
+          id,
+          displayName: patch.displayName ?? null,
+          role: patch.role ?? null,
+          setDeactivated: patch.deactivatedAt === undefined ? 0 : 1,
+          deactivatedAt: patch.deactivatedAt ?? null,
+        });
+        return toUser(q.userById.get(id));
       },
     },
     tokens: {
@@ -257,6 +271,7 @@ interface UserRow {
   role: UserRecord['role'];
   password_hash: string;
   created_at: string;
+  deactivated_at: string | null;
 }
 interface ArticleRow {
   id: string;
@@ -316,7 +331,7 @@ function toPublished(row: unknown): PublishedRecord | null {
 function toUser(row: unknown): UserRecord | null {
   const r = row as UserRow | undefined;
   if (!r) return null;
-  return { id: r.id, username: r.username, displayName: r.display_name, role: r.role, passwordHash: r.password_hash, createdAt: r.created_at };
+  return { id: r.id, username: r.username, displayName: r.display_name, role: r.role, passwordHash: r.password_hash, createdAt: r.created_at, deactivatedAt: r.deactivated_at };
 }
 function toToken(row: unknown): TokenRecord | null {
   const r = row as
