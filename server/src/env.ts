@@ -75,6 +75,9 @@ export const EnvSchema = z.object({
   LOGIN_RATE_PER_IP: z.coerce.number().int().min(1).default(30),
   LOGIN_RATE_PER_USERNAME: z.coerce.number().int().min(1).default(10),
   LOGIN_RATE_WINDOW_S: z.coerce.number().int().min(1).default(300),
+  /** Reader sign-ups allowed per IP within SIGNUP_RATE_WINDOW_S (drive-by account farming). */
+  SIGNUP_RATE_PER_IP: z.coerce.number().int().min(1).default(5),
+  SIGNUP_RATE_WINDOW_S: z.coerce.number().int().min(1).default(3600),
   /** Extra browser origins allowed to use the API, /collab and Socket.IO with cookies (comma-separated); the app's own host is always allowed. */
   ALLOWED_ORIGINS: z
     .string()

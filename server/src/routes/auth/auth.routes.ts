@@ -1,5 +1,6 @@
 import { Router, type CookieOptions } from 'express';
-import { ChangePasswordRequest, ErrorCode, LoginRequest, SESSION_COOKIE } from '@copydesk/protocol';
+import { ChangePasswordRequest, ErrorCode, LoginRequest, SESSION_COOKIE, SignupRequest } from '@copydesk/protocol';
+import { createAccount } from '../../auth/accounts.ts';
 import { HttpError } from '../../http/errors.ts';
 import { rateLimit } from '../../http/rate-limit.ts';
 import { validateBody } from '../../http/validate.ts';
@@ -36,6 +37,17 @@ export function authRoutes({ store, sessions, env, rights, limiters }: AppContex
       res.json({ user: toPublicUser(user) });
     },
   );
+
+  const signupsPerIp = limiters('signup-ip', { points: env.SIGNUP_RATE_PER_IP, duration: env.SIGNUP_RATE_WINDOW_S });
+  /** Reader accounts, for comments: anyone may sign up, and is signed in at once. Staff come from leads. */
+  router.post('/signup', rateLimit([{ limiter: signupsPerIp, key: (req) => req.ip }]), validateBody(SignupRequest), async (req, res) => {
+    const { username, displayName, password } = req.body as SignupRequest;
+    const user = await createAccount(store, { username, displayName, password, role: 'reader' });
+    if (req.sessionToken) await sessions.destroy(req.sessionToken);
+    const token = await sessions.create(user.id);
+    res.cookie(SESSION_COOKIE, token, cookieOptions(req.secure));
+    res.status(201).json({ user: toPublicUser(user) });
+  });
 
   router.post('/logout', async (req, res) => {
     if (req.sessionToken) await sessions.destroy(req.sessionToken);
