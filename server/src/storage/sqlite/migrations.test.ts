@@ -55,8 +55,8 @@ describe('sqlite schema migrations', () => {
     });
     await written.comments.create({
       id: 'c-before-upgrade', articleId: article!.id, parentId: null, authorId: author.id, body: 'Still here after the upgrade?', status: 'published',
-      createdAt: new Date().toISOString(), editedAt: null, deletedAt: null, heldFor: [], matchedWords: [],
-    } as Parameters<typeof written.comments.create>[0]);
+      createdAt: new Date().toISOString(), editedAt: null, deletedAt: null, heldFor: [], matchedWords: [], flaggedAt: null,
+    });
     await server.close();
     await written.close();
     downgradeToUnversioned(file);
