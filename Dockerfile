@@ -55,5 +55,5 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM: stop taking connections, flush every document, close sockets with 1001 (clients reconnect elsewhere).
 STOPSIGNAL SIGTERM
-# Operators: `docker compose exec app node server/dist/user-cli/cli.js add ...` (see README, first lead).
+# Accounts: `docker compose exec app node server/dist/auth/user-cli.js add ...` (README: the first lead).
 CMD ["node", "server/dist/main.js"]

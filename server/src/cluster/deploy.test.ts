@@ -63,6 +63,12 @@ describe('docker-compose.yml', () => {
     expect(JSON.stringify(app.depends_on)).toMatch(/redis/);
   });
 
+  it('runs in production without the demo accounts (public password) unless asked', () => {
+    const app = compose.services.app!;
+    expect(env(app).NODE_ENV).toBe('production');
+    expect(String(env(app).SEED_DEMO ?? 'false')).toMatch(/^(\$\{SEED_DEMO:-false\}|false)$/);
+  });
+
   it('puts nginx with deploy/nginx.conf on port 8080', () => {
     const nginx = compose.services.nginx!;
     const ports = (nginx.ports ?? []).map((p) => (typeof p === 'string' ? p : `${p.published}:${p.target}`));
