@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { NGINX_CONF, REPO_DIR, nginxTest, renderNginxConfig } from './processes.ts';
+import { NGINX_CONF, REPO_DIR, nginxTest, renderNginxConfig, requireBinary } from './processes.ts';
 
 /** The deployment files, checked without a Docker engine: compose topology, Dockerfile, nginx config. */
 
@@ -127,6 +127,11 @@ describe('deploy/nginx.conf', () => {
     expect(upstream).toMatch(/resolver 127\.0\.0\.11 valid=10s/);
     expect(upstream).toMatch(/zone copydesk/);
     expect(upstream).toMatch(/server app:3000 resolve\b/);
+  });
+
+  it('a missing nginx or redis-server fails at once with the command that installs it', () => {
+    expect(() => requireBinary('/nonexistent/nginx', 'nginx')).toThrow(/nginx is not installed \(looked for \/nonexistent\/nginx\)\. Install it: sudo apt-get install -y nginx-light/);
+    expect(() => requireBinary('copydesk-no-such-redis-server', 'redis-server')).toThrow(/Install it: sudo apt-get install -y redis-server/);
   });
 
   it('is accepted by nginx -t (with the local upstreams the cluster tests use)', async () => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,29 @@ export const REPO_DIR = join(import.meta.dirname, '../../..');
 export const NGINX_CONF = join(REPO_DIR, 'deploy/nginx.conf');
 export const NGINX_BIN = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
 export const REDIS_SERVER_BIN = process.env.REDIS_SERVER_BIN ?? 'redis-server';
+
+/** What installs each system binary the process tests need (Debian/Ubuntu; `.ci/run` does the same). */
+const INSTALL = {
+  nginx: 'sudo apt-get install -y nginx-light   (or set NGINX_BIN to an nginx >= 1.27.3)',
+  'redis-server': 'sudo apt-get install -y redis-server   (or set REDIS_SERVER_BIN)',
+} as const;
+
+/**
+ * Fails at once, with the command that installs it, when a binary is missing: spawning it would
+ * otherwise surface as an unhandled ENOENT or a test waiting out its timeout.
+ */
+export function requireBinary(bin: string, tool: keyof typeof INSTALL): void {
+  const candidates = bin.includes('/') ? [bin] : (process.env.PATH ?? '').split(':').filter(Boolean).map((dir) => join(dir, bin));
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return;
+    } catch {
+      // not here; try the next PATH entry
+    }
+  }
+  throw new Error(`${tool} is not installed (looked for ${bin}${bin.includes('/') ? '' : ' on PATH'}). Install it: ${INSTALL[tool]}`);
+}
 
 /** A port that was free a moment ago (the OS picks it). */
 export function freePort(): Promise<number> {
@@ -60,6 +83,7 @@ export interface RedisServer {
 
 /** A private redis-server on a free loopback port with AOF (`appendfsync everysec`) in a temp dir. */
 export async function startRedisServer(options: { appendonly?: boolean } = {}): Promise<RedisServer> {
+  requireBinary(REDIS_SERVER_BIN, 'redis-server');
   const dir = mkdtempSync(join(tmpdir(), 'copydesk-redis-'));
   const port = await freePort();
   let child!: ChildProcess;
@@ -144,6 +168,7 @@ export function renderNginxConfig(upstreamPorts: number[], listenPort: number, p
 
 /** nginx (Debian's package) as a non-daemon child process with the rendered deploy config. */
 export async function startNginx(upstreamPorts: number[], options: { adjust?: (rendered: string, prefix: string) => string } = {}): Promise<Nginx & { prefix: string }> {
+  requireBinary(NGINX_BIN, 'nginx');
   const prefix = mkdtempSync(join(tmpdir(), 'copydesk-nginx-'));
   const port = await freePort();
   const conf = join(prefix, 'nginx.conf');
@@ -175,6 +200,7 @@ export async function startNginx(upstreamPorts: number[], options: { adjust?: (r
 
 /** `nginx -t` on the config `render(prefix)` returns: resolves with nginx's verdict. */
 export function nginxTest(render: (prefix: string) => string): Promise<{ ok: boolean; output: string }> {
+  requireBinary(NGINX_BIN, 'nginx');
   const prefix = mkdtempSync(join(tmpdir(), 'copydesk-nginx-t-'));
   const conf = join(prefix, 'nginx.conf');
   writeFileSync(conf, render(prefix));
