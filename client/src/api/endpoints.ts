@@ -9,6 +9,7 @@ import type {
   LoginResponse,
   PublicUser,
   ScheduleRequest,
+  SignupRequest,
   Transition,
   TransitionRequest,
   UpdateArticleMetaRequest,
@@ -19,6 +20,8 @@ import { http } from './client.ts';
 
 export const api = {
   login: (input: LoginRequest) => http.post<LoginResponse>('/api/auth/login', input),
+  /** A reader account, signed in at once (the session cookie comes with the 201). */
+  signup: (input: SignupRequest) => http.post<LoginResponse>('/api/auth/signup', input),
   logout: () => http.post<void>('/api/auth/logout'),
   me: async (signal?: AbortSignal): Promise<PublicUser> => (await http.get<{ user: PublicUser }>('/api/me', signal)).user,
   listArticles: async (signal?: AbortSignal): Promise<Article[]> => (await http.get<ArticleListResponse>('/api/articles', signal)).articles,

@@ -484,7 +484,10 @@ function Composer({
 
 function SignIn({ onSignedIn }: { onSignedIn: (user: PublicUser) => void }) {
   const [open, setOpen] = useState(false);
+  // New readers create their own account here (role reader); staff accounts come from a desk lead.
+  const [mode, setMode] = useState<'signin' | 'signup'>('signin');
   const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -496,19 +499,32 @@ function SignIn({ onSignedIn }: { onSignedIn: (user: PublicUser) => void }) {
         <button type="button" className="rc__button rc__button--primary" onClick={() => setOpen(true)}>
           Sign in to comment
         </button>
+        <button
+          type="button"
+          className="rc__button rc__button--quiet"
+          onClick={() => {
+            setMode('signup');
+            setOpen(true);
+          }}
+        >
+          Create an account
+        </button>
       </div>
     );
   }
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!username.trim() || !password) {
-      setError('Enter both your username and your password.');
+    if (!username.trim() || !password || (mode === 'signup' && !displayName.trim())) {
+      setError(mode === 'signup' ? 'Enter a username, the name to show with your comments and a password.' : 'Enter both your username and your password.');
       return;
     }
     setBusy(true);
     setError(null);
     try {
-      const { user } = await api.login({ username: username.trim(), password });
+      const { user } =
+        mode === 'signup'
+          ? await api.signup({ username: username.trim(), displayName: displayName.trim(), password })
+          : await api.login({ username: username.trim(), password });
       onSignedIn(user);
     } catch (e) {
       setError(problem(e));
@@ -516,21 +532,30 @@ function SignIn({ onSignedIn }: { onSignedIn: (user: PublicUser) => void }) {
     }
   };
   return (
-    <form className="rc__signin" onSubmit={(e) => void submit(e)} aria-label="Sign in to comment">
+    <form className="rc__signin" onSubmit={(e) => void submit(e)} aria-label={mode === 'signup' ? 'Create an account' : 'Sign in to comment'}>
       <label className="rc__inline-field">
         <span>Username</span>
         <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" autoCapitalize="none" spellCheck={false} autoFocus />
       </label>
+      {mode === 'signup' && (
+        <label className="rc__inline-field">
+          <span>Name shown with your comments</span>
+          <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} autoComplete="name" maxLength={80} />
+        </label>
+      )}
       <label className="rc__inline-field">
-        <span>Password</span>
-        <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" />
+        <span>Password{mode === 'signup' ? ' (at least 10 characters)' : ''}</span>
+        <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete={mode === 'signup' ? 'new-password' : 'current-password'} minLength={mode === 'signup' ? 10 : undefined} />
       </label>
       <div className="rc__composer-bar">
         <button type="button" className="rc__button rc__button--quiet" onClick={() => setOpen(false)}>
           Cancel
         </button>
+        <button type="button" className="rc__button rc__button--quiet" onClick={() => setMode(mode === 'signup' ? 'signin' : 'signup')}>
+          {mode === 'signup' ? 'I have an account' : 'Create an account'}
+        </button>
         <button type="submit" className="rc__button rc__button--primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? (mode === 'signup' ? 'Creating…' : 'Signing in…') : mode === 'signup' ? 'Create account' : 'Sign in'}
         </button>
       </div>
       {error && (
