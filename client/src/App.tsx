@@ -8,6 +8,7 @@ import { DeskPage } from './features/desk/DeskPage.tsx';
 import { ErrorPage } from './components/ErrorPage.tsx';
 import { FullPageMessage } from './components/FullPageMessage.tsx';
 import { ModerationPage } from './features/comments/moderation/ModerationPage.tsx';
+import { PeoplePage } from './features/people/PeoplePage.tsx';
 
 // The editor (Tiptap, ProseMirror, Yjs) is most of the code: load it only when an article opens.
 const EditorPage = lazy(() => import('./features/editor/EditorPage.tsx').then((m) => ({ default: m.EditorPage })));
@@ -48,6 +49,7 @@ export function App() {
               }
             />
             <Route path="/moderation" element={<ModerationPage />} />
+            <Route path="/people" element={<PeoplePage />} />
             <Route
               path="/articles/:id"
               element={

@@ -39,6 +39,9 @@ export function AppHeader() {
             <NavLink to="/moderation" className="app-header__link">
               Moderation
             </NavLink>
+            <NavLink to="/people" className="app-header__link">
+              People
+            </NavLink>
           </nav>
         )}
         <StaffNotifications />
