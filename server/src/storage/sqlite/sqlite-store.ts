@@ -331,7 +331,16 @@ function toPublished(row: unknown): PublishedRecord | null {
 function toUser(row: unknown): UserRecord | null {
   const r = row as UserRow | undefined;
   if (!r) return null;
-  return { id: r.id, username: r.username, displayName: r.display_name, role: r.role, passwordHash: r.password_hash, createdAt: r.created_at, deactivatedAt: r.deactivated_at };
+  // Like the Redis driver: an active user has no deactivatedAt at all (one shape for every driver).
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    role: r.role,
+    passwordHash: r.password_hash,
+    createdAt: r.created_at,
+    ...(r.deactivated_at ? { deactivatedAt: r.deactivated_at } : {}),
+  };
 }
 function toToken(row: unknown): TokenRecord | null {
   const r = row as
