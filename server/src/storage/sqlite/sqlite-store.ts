@@ -24,7 +24,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
 
   const q = {
     insertUser: db.prepare(
-      'INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES (@id, @username, @displayName, @role, @passwordHash, @createdAt)',
+      'INSERT INTO users (id, username, display_name, role, password_hash, created_at, deactivated_at) VALUES (@id, @username, @displayName, @role, @passwordHash, @createdAt, @deactivatedAt)',
     ),
     userById: db.prepare('SELECT * FROM users WHERE id = ?'),
     userByName: db.prepare('SELECT * FROM users WHERE username = ? COLLATE NOCASE'),
@@ -108,7 +108,8 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
     schedules: sqliteScheduleStore(db),
     users: {
       async create(user) {
-        q.insertUser.run(user);
+        // A restored backup keeps deactivated people deactivated.
+        q.insertUser.run({ ...user, deactivatedAt: user.deactivatedAt ?? null });
       },
       async findById(id) {
         return toUser(q.userById.get(id));
