@@ -28,7 +28,6 @@ export async function createAccount(store: Store, account: NewAccount): Promise<
     role: account.role,
     passwordHash: await hashPassword(account.password),
     createdAt: new Date().toISOString(),
-    deactivatedAt: null,
   };
   try {
     await store.users.create(user);
