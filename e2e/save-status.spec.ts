@@ -30,6 +30,31 @@ test('the editor says "Saved" only once the server has stored what was typed, an
   await expect.poll(() => bob.bodyText()).toContain('Every keystroke is stored before we say so. Typed offline.');
 });
 
+test('leaving with changes the server has not stored asks first; leaving when everything is saved does not', async ({ actor }) => {
+  const alice = await actor('alice');
+  await alice.createArticle('Leaving early');
+  await alice.typeInBody('Stored.');
+  await expect(alice.page.getByTestId('save-status')).toHaveText('Saved');
+  const dialogs: string[] = [];
+  alice.page.on('dialog', (dialog) => {
+    dialogs.push(dialog.type());
+    void dialog.dismiss(); // stay on the page
+  });
+
+  // Everything saved: a reload goes through without a question.
+  await alice.page.reload();
+  await alice.waitUntilLive();
+  expect(dialogs).toEqual([]);
+
+  // Typed offline: the browser asks before the tab goes.
+  await alice.context.setOffline(true);
+  await expect(alice.page.getByTestId('connection-status')).toHaveText('Offline — changes kept on this device');
+  await alice.typeInBody(' Typed offline.');
+  await alice.page.close({ runBeforeUnload: true });
+  await expect.poll(() => dialogs).toEqual(['beforeunload']);
+  expect(alice.page.isClosed()).toBe(false);
+});
+
 /** The same newsroom in Redis mode on a private redis-server that the test stops and starts. */
 const redisTest = test.extend<{ redis: RedisServer }>({
   // eslint-disable-next-line no-empty-pattern

@@ -24,6 +24,11 @@ export interface ArticleDocState {
   readOnlyReason: string | null;
   /** Whether the server has stored everything this tab sent (see saveState.ts). */
   save: SaveState;
+  /**
+   * This tab has changes the server has not confirmed as stored (typed offline, still saving, or
+   * refused): leaving the page asks first.
+   */
+  unsynced: boolean;
   /** Why the server refused some of what this tab sent (save === 'refused'). */
   refusedReason: string | null;
   /**
@@ -42,6 +47,7 @@ const INITIAL: ArticleDocState = {
   readOnly: false,
   readOnlyReason: null,
   save: 'saved',
+  unsynced: false,
   refusedReason: null,
   discardLocalChanges: async () => undefined,
 };
@@ -88,12 +94,15 @@ export function useArticleDoc(articleId: string): ArticleDocState {
     // handler table is copied into each provider, so this does not leak to other providers.
     // Saved: the server's count of this socket's durable update frames against what the socket sent.
     let saved: SavedState | null = null;
+    let unsynced = false;
     let savedSocket: WebSocket | null = null;
     const refreshSave = () => {
       const ws = provider.ws as CountingWebSocket | null;
       if (!ws) return;
       const current = savedSocket === ws ? saved : null;
-      update({ save: saveStateOf(ws.sentUpdates, current), refusedReason: current?.refusedReason ?? null });
+      const save = saveStateOf(ws.sentUpdates, current);
+      if (save === 'saved' && provider.wsconnected) unsynced = false;
+      update({ save, unsynced, refusedReason: current?.refusedReason ?? null });
     };
     provider.messageHandlers[CollabMessageType.saved] = (_encoder, decoder) => {
       saved = readSaved(decoder);
@@ -102,7 +111,13 @@ export function useArticleDoc(articleId: string): ArticleDocState {
     };
     // Runs after the provider's own update handler has sent the update.
     doc.on('update', (_update: Uint8Array, origin: unknown) => {
-      if (origin !== provider) refreshSave();
+      if (origin === provider) return;
+      // Typed here (not received from the server, not loaded from this device's copy).
+      if (origin !== persistence && !unsynced) {
+        unsynced = true;
+        update({ unsynced });
+      }
+      refreshSave();
     });
     provider.on('status', refreshSave);
 

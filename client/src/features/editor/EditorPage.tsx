@@ -15,6 +15,7 @@ import { ArticleEditor } from './ArticleEditor.tsx';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
 import { NotAppliedNotice } from './NotAppliedNotice.tsx';
 import { useChangedSinceApproval } from './useChangedSinceApproval.ts';
+import { useWarnBeforeLeaving } from './useWarnBeforeLeaving.ts';
 import { useArticle } from './useArticle.ts';
 import { SidePanel } from './panel/SidePanel.tsx';
 import { NotificationsBell } from '../comments/NotificationsBell.tsx';
@@ -30,6 +31,7 @@ function EditorSession({ articleId }: { articleId: string }) {
   const session = useArticleDoc(articleId);
   const lookup = useArticle(articleId);
   const changedSinceApproval = useChangedSinceApproval(lookup.state === 'ok' ? lookup.article : null);
+  useWarnBeforeLeaving(session.unsynced);
   const presence = useArticlePresence(articleId);
   usePresenceReporting(session.provider);
   const [showAuthors, setShowAuthors] = useAuthorColours();
